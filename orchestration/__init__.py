@@ -1,0 +1,1 @@
+"""Open government information (政府信息公开) annual-report warehouse."""

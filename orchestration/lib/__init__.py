@@ -1,0 +1,1 @@
+"""Shared library code: no Dagster imports below this package."""

@@ -1,0 +1,90 @@
+"""What the parser produces for one report file."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+Number = int | float
+
+# Where a value was read from; marts and users filter on it (prose is lower confidence).
+SOURCE_TABLE = "table"
+SOURCE_PROSE = "prose"
+SOURCE_LOCAL_TABLE = "local_table"
+SOURCE_SPLIT_BY_IDENTITY = "split_by_identity"
+
+STATUS_PARSED = "parsed"
+STATUS_REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A parse problem or identity violation: `code` is stable and machine-readable."""
+
+    code: str
+    message: str
+    key: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Line number (1-based, in the normalized text), how it was read, and the text it came from."""
+
+    line: int
+    source: str
+    text: str
+    note: str | None = None
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class ParsedReport:
+    file: str
+    sha256: str
+    size: int
+    status: str = STATUS_PARSED
+    reason: str | None = None
+    encoding: str | None = None
+    agency_raw: str | None = None
+    agency: str | None = None
+    year: int | None = None
+    template: str = "unknown"
+    template_reason: str | None = None
+    values: dict[str, Number | None] = field(default_factory=dict)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "size": self.size,
+            "status": self.status,
+            "reason": self.reason,
+            "encoding": self.encoding,
+            "agency": self.agency,
+            "agency_raw": self.agency_raw,
+            "year": self.year,
+            "template": self.template,
+            "template_reason": self.template_reason,
+            "values": self.values,
+            "provenance": {k: p.to_dict() for k, p in self.provenance.items()},
+            "issues": [i.to_dict() for i in self.issues],
+        }
+
+
+@dataclass
+class Extraction:
+    """Values read by one reader (a table parser or the prose reader), with where each came from."""
+
+    values: dict[str, Number | None] = field(default_factory=dict)
+    provenance: dict[str, Provenance] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+
+    def put(self, key: str, value: Number | None, provenance: Provenance) -> None:
+        self.values[key] = value
+        self.provenance[key] = provenance

@@ -1,0 +1,115 @@
+"""One report file → ParsedReport: the only entry point the pipeline and the CLI call."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..metrics import metrics_for
+from .identities import check_identities
+from .metadata import extract_metadata
+from .model import STATUS_REJECTED, Extraction, Issue, ParsedReport
+from .new_template import detect_new_template, parse_new_tables
+from .old_template import find_old_table, parse_old_table
+from .prose import parse_old_prose
+from .text import UndecodableError, load_document
+
+# Leading bytes of files that are not text reports (the scrape saved an attachment instead).
+_BINARY_SIGNATURES = {
+    b"%PDF": "PDF document",
+    b"\x89PNG": "PNG image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"GIF8": "GIF image",
+    b"PK\x03\x04": "ZIP archive (or Office document)",
+    b"\xd0\xcf\x11\xe0": "legacy Office document",
+    b"Rar!": "RAR archive",
+    b"\x1f\x8b": "gzip archive",
+    b"BM": "BMP image",
+}
+LAST_OLD_TEMPLATE_YEAR = 2018
+
+
+def parse_file(path: str | Path, name: str | None = None) -> ParsedReport:
+    path = Path(path)
+    return parse_report(path.read_bytes(), name or str(path))
+
+
+def parse_report(data: bytes, file: str) -> ParsedReport:
+    report = ParsedReport(file=file, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    problem = _not_a_text_report(data)
+    if problem:
+        return _reject(report, *problem)
+    try:
+        doc = load_document(data)
+    except UndecodableError as err:
+        return _reject(report, "undecodable", str(err))
+    report.encoding = doc.encoding
+    report.issues.extend(doc.notes)
+
+    meta = extract_metadata(doc)
+    report.agency_raw, report.agency, report.year = meta.agency_raw, meta.agency, meta.year
+    report.issues.extend(meta.issues)
+
+    template, why = detect_new_template(doc.lines)
+    if template:
+        extraction = parse_new_tables(doc.lines, template)
+    elif find_old_table(doc.lines):
+        template, why = "old", "old national statistics table (政府信息公开情况统计表) found"
+        extraction = parse_old_table(doc.lines)
+    else:
+        extraction = parse_old_prose(doc.lines, report.year)
+        if extraction.values and (report.year or 0) <= LAST_OLD_TEMPLATE_YEAR:
+            template, why = "old", "no standard table; figures read from prose of a report up to 2018"
+        else:
+            template, why = "unknown", f"no standard table found ({why})"
+    report.template, report.template_reason = template, why
+    _merge(report, extraction, template)
+
+    if not report.values and (report.agency is None or report.year is None):
+        missing = [n for n, v in (("agency", report.agency), ("year", report.year)) if v is None]
+        return _reject(report, "no_report_content",
+                       f"no statistics and no {' or '.join(missing)} found: not an annual report")
+    if report.year is None or report.agency is None:
+        report.status, report.reason = STATUS_REJECTED, "missing_metadata: " + (
+            "report year not found" if report.year is None else "agency not found")
+    return report
+
+
+def _merge(report: ParsedReport, extraction: Extraction, template: str) -> None:
+    known = metrics_for(template) if template != "unknown" else {}
+    for key, value in extraction.values.items():
+        if known and key not in known:
+            report.issues.append(Issue("unknown_key", f"{key} is not a {template} key; dropped", key))
+            continue
+        report.values[key] = value
+        report.provenance[key] = extraction.provenance[key]
+    report.issues.extend(extraction.issues)
+    for key, value in report.values.items():
+        metric = known.get(key)
+        if value is not None and value < 0 and not (metric and metric.signed):
+            report.issues.append(Issue("negative_value", f"{key} = {value}: counts cannot be negative", key))
+    report.issues.extend(v.to_issue() for v in check_identities(template, report.values))
+
+
+def _not_a_text_report(data: bytes) -> tuple[str, str] | None:
+    if not data.strip():
+        return "empty_file", "the file is empty or holds only white space"
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            return "binary_file", f"{kind}, not a text report (nothing to parse)"
+    head = data[:4096]
+    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head)):
+        return "binary_file", "binary data (NUL bytes), not a text report"
+    return None
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a BOM: every other byte of ASCII-range text is NUL."""
+    return head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
+
+
+def _reject(report: ParsedReport, code: str, message: str) -> ParsedReport:
+    report.status, report.reason = STATUS_REJECTED, f"{code}: {message}"
+    report.template_reason = report.template_reason or "not parsed"
+    report.issues.append(Issue(code, message))
+    return report
