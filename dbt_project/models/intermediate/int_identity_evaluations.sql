@@ -1,0 +1,1 @@
+{{ evaluate_identities(ref('int_report_contents'), ref('stg_parsed_values')) }}

@@ -1,0 +1,30 @@
+-- The values of the selected reports as they will be published: a value that failed a check is
+-- withheld (null here); staging keeps what was parsed.
+with selected as (
+    select s.sha256, s.agency, s.year, c.template, c.file_path
+    from {{ ref('int_agency_year_selection') }} as s
+    join {{ ref('int_report_contents') }} as c on c.sha256 = s.sha256
+    where s.is_selected
+),
+withheld as (
+    select sha256, key, string_agg(distinct rule, ', ' order by rule) as withheld_by
+    from {{ ref('int_value_checks') }}
+    group by sha256, key
+)
+select
+    s.sha256,
+    s.agency,
+    s.year,
+    s.template,
+    s.file_path,
+    v.key,
+    case when w.key is null then v.value end as value,
+    w.key is not null as is_withheld,
+    w.withheld_by,
+    v.value_source,
+    v.source_line,
+    v.source_text,
+    v.source_note
+from selected as s
+join {{ ref('stg_parsed_values') }} as v on v.sha256 = s.sha256
+left join withheld as w on w.sha256 = v.sha256 and w.key = v.key

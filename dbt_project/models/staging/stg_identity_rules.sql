@@ -1,0 +1,2 @@
+select rule_id, template, op, side, key, description
+from {{ source('landing', 'identity_rules') }}

@@ -1,0 +1,2 @@
+select template, key, label_zh, unit, parent
+from {{ source('landing', 'metrics') }}

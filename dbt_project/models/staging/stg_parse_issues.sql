@@ -1,0 +1,2 @@
+select sha256, code, message, key
+from {{ source('landing', 'parse_issues') }}

@@ -1,0 +1,101 @@
+"""The `ogi` command: run the pipeline, parse files, open the UI, build corpora, evaluate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .lib.paths import WarehouseLayout
+    from .lib.summary import summarize
+    from .runner import RunLockedError, run_pipeline
+
+    print(f"ogi run: {args.raw} → {args.warehouse}", flush=True)
+    try:
+        outcome = run_pipeline(Path(args.raw), Path(args.warehouse), workers=args.workers)
+    except RunLockedError as err:
+        print(f"ogi run: {err}", file=sys.stderr)
+        return 3
+    layout = WarehouseLayout(Path(args.warehouse).resolve())
+    if not outcome.success:
+        for step in outcome.failed_steps:
+            print(f"ogi run: step failed: {step}", file=sys.stderr)
+        for check in outcome.blocked_checks:
+            print(f"ogi run: blocking check failed, nothing published: {check}", file=sys.stderr)
+        print("ogi run: FAILED; the published marts are unchanged.", file=sys.stderr)
+        return 1
+    print("\nRun complete.")
+    print(summarize(layout).format())
+    print(f"\nPublished: {layout.published_database} (+ Parquet in {layout.published_parquet})")
+    return 0
+
+
+def _cmd_parse(args: argparse.Namespace) -> int:
+    from .lib.parsing import parse_file
+
+    status = 0
+    for name in args.files:
+        try:
+            report = parse_file(name)
+        except OSError as err:
+            print(json.dumps({"file": name, "error": f"{type(err).__name__}: {err.strerror or err}"},
+                             ensure_ascii=False))
+            status = 1
+            continue
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    return status
+
+
+def _cmd_dev(args: argparse.Namespace) -> int:
+    from .lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV
+
+    os.environ[RAW_DIR_ENV] = str(Path(args.raw).resolve())
+    os.environ[WAREHOUSE_DIR_ENV] = str(Path(args.warehouse).resolve())
+    home = Path(args.warehouse).resolve() / ".dagster"
+    home.mkdir(parents=True, exist_ok=True)
+    # One run at a time for this warehouse, whatever launched it (sensor, schedule, UI).
+    (home / "dagster.yaml").write_text(
+        "run_queue:\n  max_concurrent_runs: 1\ntelemetry:\n  enabled: false\n", encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    dagster = Path(sys.executable).with_name("dagster")
+    os.execv(str(dagster), [str(dagster), "dev", "-m", "orchestration.definitions",
+                            "--host", args.host, "--port", str(args.port)])
+    return 0  # not reached
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="ogi", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the whole pipeline (Dagster, in-process) and publish the marts")
+    run.add_argument("--raw", default="raw", help="landing zone of report files (default: raw/)")
+    run.add_argument("--warehouse", default="warehouse", help="warehouse directory (default: warehouse/)")
+    run.add_argument("--workers", type=int, default=1,
+                     help="parse in this many processes (Dagster multiprocess executor; default 1)")
+    run.set_defaults(handler=_cmd_run)
+
+    parse = sub.add_parser("parse", help="parse report files, print one JSON object per file")
+    parse.add_argument("files", nargs="+")
+    parse.set_defaults(handler=_cmd_parse)
+
+    dev = sub.add_parser("dev", help="open the Dagster UI (lineage, checks, schedules, sensors)")
+    dev.add_argument("--raw", default="raw")
+    dev.add_argument("--warehouse", default="warehouse")
+    dev.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
+    dev.add_argument("--port", type=int, default=3000)
+    dev.set_defaults(handler=_cmd_dev)
+
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Great Expectations suites as Dagster asset checks. Blocking checks stop publication."""
+
+from dataclasses import dataclass
+
+import dagster as dg
+
+from ...lib.paths import warehouse
+from ...lib.validation import suite_description, validate
+from ...lib.warehouse_io import read_relation
+
+
+@dataclass(frozen=True)
+class SuiteCheck:
+    suite: str
+    relation: str  # schema.table in the working warehouse
+    blocking: bool
+
+    @property
+    def asset_key(self) -> dg.AssetKey:
+        return dg.AssetKey(self.relation.split("."))
+
+
+SUITE_CHECKS = (
+    SuiteCheck("published_identities", "intermediate.int_published_identity_evaluations", blocking=True),
+    SuiteCheck("fct_agency_year", "marts.fct_agency_year", blocking=True),
+    SuiteCheck("fct_application_outcomes", "marts.fct_application_outcomes", blocking=True),
+    SuiteCheck("fct_review_litigation", "marts.fct_review_litigation", blocking=True),
+    SuiteCheck("fct_report_values", "marts.fct_report_values", blocking=True),
+    SuiteCheck("reports", "marts.reports", blocking=True),
+    SuiteCheck("quality_issues", "marts.quality_issues", blocking=True),
+    # Warnings: what they find is already withheld or listed in quality_issues.
+    SuiteCheck("parsed_identities", "intermediate.int_identity_evaluations", blocking=False),
+    SuiteCheck("carry_over", "intermediate.int_carry_over_checks", blocking=False),
+)
+
+
+def _build_check(spec: SuiteCheck) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=spec.asset_key, name=f"ge_{spec.suite}", blocking=spec.blocking,
+                    description=f"Great Expectations suite `{spec.suite}`: {suite_description(spec.suite)}")
+    def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
+        outcome = validate(warehouse(), spec.suite, read_relation(warehouse(), spec.relation))
+        for failure in outcome.failures:
+            context.log.warning(f"[check] {spec.suite}: {failure.describe()}")
+        context.log.info(f"[check] {spec.suite}: {'passed' if outcome.success else 'FAILED'} "
+                         f"({outcome.evaluated} expectations on {outcome.rows} rows)")
+        return dg.AssetCheckResult(
+            passed=outcome.success,
+            severity=dg.AssetCheckSeverity.ERROR if spec.blocking else dg.AssetCheckSeverity.WARN,
+            metadata={"rows": outcome.rows, "expectations": outcome.evaluated,
+                      "failures": [f.describe() for f in outcome.failures]},
+        )
+
+    return _check
+
+
+ge_checks = [_build_check(spec) for spec in SUITE_CHECKS]

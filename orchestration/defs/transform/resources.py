@@ -1,0 +1,32 @@
+"""The dbt project and CLI resource; the manifest is (re)built when missing or older than the models."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster_dbt import DbtCliResource, DbtProject
+
+from ...lib.paths import DBT_PROJECT_DIR
+
+# The venv's dbt, so the command works without activating the venv.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def ensure_manifest(project: DbtProject = dbt_project) -> Path:
+    """`dbt parse` once per change of the dbt project, so a fresh clone needs no extra step."""
+    manifest = Path(project.manifest_path)
+    sources = [p for p in Path(project.project_dir).rglob("*")
+               if p.suffix in {".sql", ".yml", ".csv"} and "target" not in p.parts]
+    newest = max(p.stat().st_mtime for p in sources)
+    if not manifest.exists() or manifest.stat().st_mtime < newest:
+        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+        subprocess.run([DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(project.project_dir),
+                        "--profiles-dir", str(project.profiles_dir)], check=True, env=env)
+    return manifest
+
+
+dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)

@@ -1,0 +1,217 @@
+"""The landing zone: which files are in raw/, which contents still need parsing, and the parse cache.
+
+Files are keyed by the SHA-256 of their bytes: a renamed or copied file is not parsed again, and a
+changed file is. Parsed results are cached as Parquet chunks per parser version, so a run parses
+only new content and a parser change re-parses everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import uuid
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .parsing import parse_file
+from .parsing.model import ParsedReport
+
+INVENTORY_SCHEMA = pa.schema([
+    ("path", pa.string()),          # relative to the raw directory, '/'-separated
+    ("sha256", pa.string()),        # null when the file could not be read
+    ("size", pa.int64()),
+    ("mtime_ns", pa.int64()),
+    ("read_error", pa.string()),
+])
+REPORTS_SCHEMA = pa.schema([
+    ("sha256", pa.string()), ("file", pa.string()), ("size", pa.int64()), ("status", pa.string()),
+    ("reason", pa.string()), ("encoding", pa.string()), ("agency_raw", pa.string()),
+    ("agency", pa.string()), ("year", pa.int32()), ("template", pa.string()),
+    ("template_reason", pa.string()), ("parser_version", pa.string()),
+])
+VALUES_SCHEMA = pa.schema([
+    ("sha256", pa.string()), ("key", pa.string()), ("value", pa.float64()), ("source", pa.string()),
+    ("line", pa.int32()), ("source_text", pa.string()), ("note", pa.string()),
+])
+ISSUES_SCHEMA = pa.schema([
+    ("sha256", pa.string()), ("code", pa.string()), ("message", pa.string()), ("key", pa.string()),
+])
+CHUNK_TABLES = {"reports": REPORTS_SCHEMA, "values": VALUES_SCHEMA, "issues": ISSUES_SCHEMA}
+
+
+@lru_cache(maxsize=1)
+def parser_version() -> str:
+    """Hash of the parser's own source and key list: any change to them invalidates the cache."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted((package / "parsing").glob("*.py")) + [package / "metrics.csv"]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class InventoryChange:
+    files: int
+    added: int
+    changed: int
+    removed: int
+    unreadable: int
+
+
+def scan_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
+    """List every regular file under raw_dir with its content hash.
+
+    A file whose path, size and mtime match the previous inventory keeps its hash, so a daily run
+    reads only new or touched files. Symbolic links are listed but never followed out of raw_dir.
+    """
+    known: dict[str, tuple[int, int, str]] = {}
+    if previous is not None:
+        for row in previous.select(["path", "size", "mtime_ns", "sha256"]).to_pylist():
+            if row["sha256"]:
+                known[row["path"]] = (row["size"], row["mtime_ns"], row["sha256"])
+    rows = []
+    root = raw_dir.resolve()
+    for path in sorted(_walk(root)):
+        rel = path.relative_to(root).as_posix()
+        try:
+            real = path.resolve(strict=True)
+            if root not in real.parents:
+                raise PermissionError(f"symbolic link points outside the raw directory ({real})")
+            stat = real.stat()
+            cached = known.get(rel)
+            sha = cached[2] if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns) else _sha256(real)
+            rows.append((rel, sha, stat.st_size, stat.st_mtime_ns, None))
+        except OSError as err:
+            rows.append((rel, None, None, None, f"{type(err).__name__}: {err.strerror or err}"))
+    return _table(rows, INVENTORY_SCHEMA)
+
+
+def _walk(root: Path):
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def compare_inventories(previous: pa.Table | None, current: pa.Table) -> InventoryChange:
+    before = dict(zip(previous["path"].to_pylist(), previous["sha256"].to_pylist())) if previous else {}
+    after = dict(zip(current["path"].to_pylist(), current["sha256"].to_pylist()))
+    return InventoryChange(
+        files=len(after),
+        added=sum(1 for p in after if p not in before),
+        changed=sum(1 for p, h in after.items() if p in before and before[p] != h),
+        removed=sum(1 for p in before if p not in after),
+        unreadable=sum(1 for h in after.values() if h is None),
+    )
+
+
+def read_inventory(path: Path) -> pa.Table | None:
+    return pq.read_table(path) if path.exists() else None
+
+
+def write_atomically(table: pa.Table, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+class ParseCache:
+    """Parquet chunks of parsed reports, one directory per parser version."""
+
+    def __init__(self, root: Path, version: str | None = None):
+        self.version = version or parser_version()
+        self.dir = root / self.version
+        self._root = root
+
+    def parsed_hashes(self) -> set[str]:
+        hashes: set[str] = set()
+        for chunk in self.chunks():
+            hashes.update(pq.read_table(chunk / "reports.parquet", columns=["sha256"])["sha256"].to_pylist())
+        return hashes
+
+    def chunks(self) -> list[Path]:
+        """Complete chunks only: a chunk directory appears by one rename once all its files exist."""
+        return sorted(p for p in self.dir.glob("chunk-*") if p.is_dir()) if self.dir.exists() else []
+
+    def drop_other_versions(self) -> list[str]:
+        dropped = []
+        if self._root.exists():
+            for old in self._root.iterdir():
+                if old.is_dir() and old.name != self.version:
+                    shutil.rmtree(old, ignore_errors=True)
+                    dropped.append(old.name)
+        return dropped
+
+    def write_chunk(self, reports: list[ParsedReport]) -> Path:
+        tables = _to_tables(reports, self.version)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        name = f"chunk-{uuid.uuid4().hex}"
+        tmp = self.dir / f".{name}.tmp"
+        tmp.mkdir()
+        for table_name, table in tables.items():
+            pq.write_table(table, tmp / f"{table_name}.parquet")
+        final = self.dir / name
+        os.replace(tmp, final)
+        return final
+
+    def glob(self, table_name: str) -> str:
+        """A read_parquet() pattern over every complete chunk's table."""
+        return str(self.dir / "chunk-*" / f"{table_name}.parquet")
+
+
+def parse_paths(raw_dir: Path, items: list[tuple[str, str]]) -> list[ParsedReport]:
+    """Parse (sha256, relative path) items; the file is read again, so its hash is checked too."""
+    reports = []
+    for sha, rel in items:
+        report = parse_file(raw_dir / rel, name=rel)
+        if report.sha256 != sha:
+            # Changed between scan and parse: the next run picks the new content up.
+            continue
+        reports.append(report)
+    return reports
+
+
+def _to_tables(reports: list[ParsedReport], version: str) -> dict[str, pa.Table]:
+    report_rows, value_rows, issue_rows = [], [], []
+    for r in reports:
+        report_rows.append((r.sha256, r.file, r.size, r.status, r.reason, r.encoding, r.agency_raw,
+                            r.agency, r.year, r.template, r.template_reason, version))
+        for key, value in r.values.items():
+            p = r.provenance.get(key)
+            value_rows.append((r.sha256, key, None if value is None else float(value),
+                               p.source if p else None, p.line if p else None,
+                               p.text if p else None, p.note if p else None))
+        issue_rows.extend((r.sha256, i.code, i.message, i.key) for i in r.issues)
+    return {
+        "reports": _table(report_rows, REPORTS_SCHEMA),
+        "values": _table(value_rows, VALUES_SCHEMA),
+        "issues": _table(issue_rows, ISSUES_SCHEMA),
+    }
+
+
+def _table(rows: list[tuple], schema: pa.Schema) -> pa.Table:
+    columns = list(zip(*rows)) if rows else [[] for _ in schema]
+    return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)], schema=schema)
+
+
+def inventory_fingerprint(inventory: pa.Table) -> str:
+    digest = hashlib.sha256()
+    for path, sha in sorted(zip(inventory["path"].to_pylist(), inventory["sha256"].to_pylist())):
+        digest.update(f"{path}\0{sha}\n".encode())
+    return digest.hexdigest()

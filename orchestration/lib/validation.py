@@ -1,0 +1,117 @@
+"""Runs the Great Expectations 1.x suites of expectations/ on DataFrames read from DuckDB.
+
+GE's SQL path on DuckDB loses query results, so relations are read into pandas first. Results
+are kept in a file context under the warehouse, from which Data Docs are built.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .paths import EXPECTATIONS_DIR, WarehouseLayout
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
+@dataclass(frozen=True)
+class ExpectationFailure:
+    expectation: str
+    column: str | None
+    unexpected_count: int | None
+    sample: list
+
+    def describe(self) -> str:
+        where = f" on {self.column}" if self.column else ""
+        count = f": {self.unexpected_count} unexpected" if self.unexpected_count is not None else ""
+        return f"{self.expectation}{where}{count} {self.sample[:5]}"
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    suite: str
+    success: bool
+    evaluated: int
+    rows: int
+    failures: list[ExpectationFailure]
+
+
+def suite_names() -> list[str]:
+    return sorted(p.stem for p in EXPECTATIONS_DIR.glob("*.json"))
+
+
+def suite_description(name: str) -> str:
+    return _suite_json(name)["meta"]["description"]
+
+
+def _suite_json(name: str) -> dict:
+    return json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _context(gx_root: str):
+    import great_expectations as gx  # slow import: only when validating
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="file", project_root_dir=gx_root)
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    context.variables.save()
+    return context
+
+
+def validate(layout: WarehouseLayout, suite_name: str, frame: pd.DataFrame) -> ValidationOutcome:
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    context = _context(str(layout.root / "gx_project"))
+    spec = _suite_json(suite_name)
+    suite = gx.ExpectationSuite(
+        name=suite_name,
+        meta=spec["meta"],
+        expectations=[ExpectationConfiguration(type=e["type"], kwargs=e["kwargs"]).to_domain_obj()
+                      for e in spec["expectations"]],
+    )
+    suite = context.suites.add_or_update(suite)
+    source = context.data_sources.add_or_update_pandas("warehouse")
+    asset = next((a for a in source.assets if a.name == suite_name), None) or source.add_dataframe_asset(suite_name)
+    batch = next((b for b in asset.batch_definitions if b.name == "whole"), None) \
+        or asset.add_batch_definition_whole_dataframe("whole")
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=suite_name, data=batch, suite=suite))
+    checkpoint = context.checkpoints.add_or_update(
+        gx.Checkpoint(name=suite_name, validation_definitions=[definition],
+                      actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+                      result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}))
+    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    run = next(iter(result.run_results.values()))
+    failures = [
+        ExpectationFailure(
+            expectation=r.expectation_config.type,
+            column=r.expectation_config.kwargs.get("column") or r.expectation_config.kwargs.get("column_A"),
+            unexpected_count=r.result.get("unexpected_count"),
+            sample=list(r.result.get("partial_unexpected_list") or []),
+        )
+        for r in run.results if not r.success
+    ]
+    return ValidationOutcome(suite_name, result.success, len(run.results), len(frame), failures)
+
+
+def publish_data_docs(layout: WarehouseLayout) -> Path | None:
+    """Copy the Data Docs site next to the dbt docs (warehouse/docs/great_expectations)."""
+    import shutil
+
+    site = layout.root / "gx_project" / "gx" / "uncommitted" / "data_docs" / "local_site"
+    if not site.exists():
+        return None
+    target = layout.docs / "great_expectations"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(site, target)
+    return target / "index.html"

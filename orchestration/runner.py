@@ -1,0 +1,79 @@
+"""`ogi run`: the Dagster job of definitions.py, executed in this process (or a process pool)."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+
+from .lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV, WarehouseLayout
+
+
+class RunLockedError(RuntimeError):
+    """Another run holds the warehouse."""
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    success: bool
+    failed_steps: list[str]
+    blocked_checks: list[str]
+
+
+@contextmanager
+def warehouse_lock(layout: WarehouseLayout):
+    """One run per warehouse at a time; a second one refuses at once with who holds it."""
+    layout.root.mkdir(parents=True, exist_ok=True)
+    with open(layout.lock, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise RunLockedError(
+                f"another run is using {layout.root} (pid {holder}); wait for it to finish") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+
+
+def _pipeline_job():
+    from .definitions import defs
+
+    return defs.resolve_job_def("ogi_pipeline")
+
+
+def run_pipeline(raw: Path, warehouse_dir: Path, workers: int = 1) -> RunOutcome:
+    os.environ[RAW_DIR_ENV] = str(raw.resolve())
+    os.environ[WAREHOUSE_DIR_ENV] = str(warehouse_dir.resolve())
+    layout = WarehouseLayout(warehouse_dir.resolve())
+    with warehouse_lock(layout), tempfile.TemporaryDirectory(prefix="ogi-dagster-") as home:
+        with dg.DagsterInstance.local_temp(tempdir=home) as instance:
+            # Naming the logger in the run config swaps Dagster's event log on the console for
+            # one line per stage (the UI's runs keep the default).
+            run_config: dict = {"loggers": {"console": {}}}
+            if workers <= 1:
+                result = _pipeline_job().execute_in_process(
+                    run_config=run_config, instance=instance, raise_on_error=False)
+            else:
+                run_config["execution"] = {"config": {"multiprocess": {"max_concurrent": workers}}}
+                result = dg.execute_job(dg.reconstructable(_pipeline_job), instance, run_config=run_config)
+            failed = [e.step_key for e in result.all_events if e.is_step_failure]
+            blocked = [
+                e.asset_check_evaluation_data.check_name for e in result.all_events
+                if e.event_type_value == "ASSET_CHECK_EVALUATION"
+                and not e.asset_check_evaluation_data.passed
+                and e.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR
+            ]
+            return RunOutcome(result.success and not blocked, failed, blocked)
