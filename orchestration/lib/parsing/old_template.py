@@ -1,14 +1,528 @@
-"""The old national table 政府信息公开情况统计表 (reports 2008–2018)."""
+"""The old national table 政府信息公开情况统计表 (reports 2008–2018).
+
+The table reaches us in many shapes (one cell per line with `|` lines between cells, one row per
+line with trailing empty cells, HTML/markdown rows, units or values on the next line) and with
+labels that may be garbled. So the table region is first cut into a stream of cells, the cells
+are grouped into observed rows (label, unit, value), and the observed rows are aligned to the
+template's known row order: rows whose label matches exactly and uniquely are anchors, and the
+short stretches between anchors are aligned by a small DP scoring label similarity and unit
+agreement. A row whose label does not match is placed only when its stretch leaves no doubt
+(same number of rows as the template, units agree); otherwise it is reported, never guessed.
+"""
 
 from __future__ import annotations
 
-from .model import Extraction
+import bisect
+import itertools
+import re
+from functools import lru_cache
+
+from ..metrics import metrics_for
+from .cells import ZERO_MARKS, CellError, parse_cell
+from .model import SOURCE_TABLE, Extraction, Issue, Provenance
+
+UNITS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元"})
+
+# Section rows of the printed table that carry no value, keyed by the row they precede.
+_SECTION_ROWS = {
+    "proactive.total": "一、主动公开情况",
+    "channel.gazette": "(二)通过不同渠道和方式公开政府信息的情况",
+    "response.hot_topics": "二、回应解读情况",
+    "response.press_conferences": "(二)通过不同渠道和方式回应解读的情况",
+    "apps.received": "三、依申请公开情况",
+    "org.dedicated_units": "八、机构建设和保障经费情况",
+    "training.meetings": "九、政府信息公开会议和培训情况",
+}
+
+# Nearly every value row's label ends in 数/数量 right before a cell border: a literal-led regex
+# finds the table in a few microseconds where an alternation of all labels would be slow.
+_LABEL_END = re.compile(r"数量?[ \t\u3000]*(?:[|\n(（]|$)")
+_MAX_LABEL_CELL = 80  # a longer first cell is prose, not a row label
+_MAX_TABLE_LINE = 100
+_CLUSTER_GAP = 60  # lines between two label hits of one table (six unlabelled-数 rows, one cell a line)
+_LOOK_BACK = 15  # lines before the first hit that may hold title, header and first rows
+_LOOK_AHEAD = 12  # lines after the last hit that may hold its unit and value
+_MIN_EXACT_ROWS = 6  # exact template labels needed to call it the old national table
+
+_BLANK, _UNIT, _DASH, _NUMBER, _TEXT = range(5)
+_NUMERIC = re.compile(r"[+\-＋－]?[0-9０-９][0-9０-９,，.．\s]*")
+_NUMBER_WITH_UNIT = re.compile(r"([0-9０-９][0-9０-９,，.．\s]*?)\s*(人次|万元|[条件次篇个人])")
+_ROW_START = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中")
+_MARKDOWN_RULE = re.compile(r"[\s|:\-]*-{3}[\s|:\-]*")
+_LABEL_NOISE = re.compile(
+    r"^\W*?(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|其中\s*[:：]?)"
+    r"|[(（][^)）]*[)）]|[\W_]+"
+)
+
+_STRONG_LABEL = 0.6  # bigram similarity above which a label identifies its row
+_SURE_LABEL = 0.9
+_NO_MATCH = float("-inf")
+
+
+class _TemplateRow:
+    __slots__ = ("key", "label", "norm", "unit", "decimal", "bigrams")
+
+    def __init__(self, key: str | None, label: str, unit: str | None, decimal: bool = False):
+        self.key = key  # None for a section row
+        self.label = label
+        self.norm = _normalize_label(label)
+        self.unit = unit
+        self.decimal = decimal
+        self.bigrams = _bigrams(self.norm)
+
+
+class _Row:
+    """One observed table row: a label cell and the cells after it up to the next row."""
+
+    __slots__ = ("label", "label_line", "norm", "unit", "unit_line", "cells", "value_slot",
+                 "number_before_unit", "has_number", "expects_value")
+
+    def __init__(self, label: str, label_line: int):
+        self.label = label
+        self.label_line = label_line
+        self.norm = _normalize_label(label) if label else ""
+        self.unit: str | None = None
+        self.unit_line = label_line
+        self.cells: list[tuple[str, int, int]] = []
+        self.value_slot: tuple[str, int, int] | None = None  # the cell right after the unit
+        self.number_before_unit: tuple[str, int, int] | None = None
+        self.has_number = False
+        self.expects_value = False
+
+    @property
+    def is_section(self) -> bool:
+        return self.unit is None and not self.has_number
+
+
+@lru_cache(maxsize=4096)  # the same few hundred labels recur in every report
+def _normalize_label(label: str) -> str:
+    return _LABEL_NOISE.sub("", label)
+
+
+def _bigrams(text: str) -> frozenset[str]:
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1)) or frozenset(text)
+
+
+def _similarity(row: _Row, template: _TemplateRow) -> float:
+    if not row.norm:
+        return 0.0
+    if row.norm == template.norm:
+        return 1.0
+    observed = _bigrams(row.norm)
+    return 2 * len(observed & template.bigrams) / (len(observed) + len(template.bigrams))
+
+
+@lru_cache(maxsize=1)
+def _template() -> tuple[tuple[_TemplateRow, ...], dict[str, int]]:
+    """Template rows in printed order (section rows included) and unique normalized label → index."""
+    rows: list[_TemplateRow] = []
+    for key, metric in metrics_for("old").items():
+        if key in _SECTION_ROWS:
+            rows.append(_TemplateRow(None, _SECTION_ROWS[key], None))
+        rows.append(_TemplateRow(key, metric.label, metric.unit, metric.decimal))
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.norm] = counts.get(row.norm, 0) + 1
+    unique = {row.norm: i for i, row in enumerate(rows) if counts[row.norm] == 1}
+    return tuple(rows), unique
+
+
+# ---------------------------------------------------------------------------------------------
+# Locating the table
+
+
+def _locate_table(lines: list[str]) -> tuple[int, int] | None:
+    """[start, end) of the lines around the densest run of table row labels, or None."""
+    text = "\n".join(lines)
+    hits: list[int] = []
+    index, counted_to = 0, 0
+    for match in _LABEL_END.finditer(text):
+        index += text.count("\n", counted_to, match.start())
+        counted_to = match.start()
+        if not hits or hits[-1] != index:
+            line = lines[index]
+            first_cell = line.split("|", 1)[0] if "|" in line else line
+            if len(first_cell.strip()) <= _MAX_LABEL_CELL:
+                hits.append(index)
+    if not hits:
+        return None
+    best_first = best_last = first = hits[0]
+    best_count = count = 0
+    previous = hits[0]
+    for index in hits:
+        if index - previous > _CLUSTER_GAP:
+            first, count = index, 0
+        count += 1
+        previous = index
+        if count > best_count:
+            best_first, best_last, best_count = first, index, count
+    start = best_first
+    while start > 0 and best_first - start < _LOOK_BACK and len(lines[start - 1]) <= _MAX_TABLE_LINE:
+        start -= 1
+    end = best_last + 1
+    while end < len(lines) and end - best_last <= _LOOK_AHEAD and len(lines[end]) <= _MAX_TABLE_LINE:
+        end += 1
+    return start, end
+
+
+# ---------------------------------------------------------------------------------------------
+# Cells and rows
+
+
+def _cell_kind(text: str) -> int:
+    if not text:
+        return _BLANK
+    if text in UNITS:
+        return _UNIT
+    if text in ZERO_MARKS:
+        return _DASH
+    if text.isdigit() or _NUMERIC.fullmatch(text):
+        return _NUMBER
+    return _TEXT
+
+
+def _continues_label(open_text: str, fragment: str) -> bool:
+    """A label broken over lines: `(一)主动公开政府信息数` then `(不同渠道和方式公开相同信息计1条)`."""
+    return (_cell_kind(open_text) == _TEXT and _cell_kind(fragment) == _TEXT
+            and not _ROW_START.match(fragment))
+
+
+def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
+    """Cut lines[start:end] into cells and group the cells into observed rows.
+
+    A line without `|` is one cell (or continues a broken label); a line with `|` is split on it,
+    its first piece closing the cell left open above. A line holding two or more filled cells
+    was a whole row, so the cell after its unit cannot be on the next line.
+    """
+    rows: list[_Row] = []
+    current: _Row | None = None
+
+    def add(text: str, line: int) -> None:
+        nonlocal current
+        row = current
+        if not text:
+            if row is not None and row.expects_value:
+                row.value_slot = (text, line, _BLANK)
+                row.expects_value = False
+            return
+        if text in UNITS:
+            if row is None or row.unit is not None:
+                row = current = _Row("", line)  # a row whose label is missing
+                rows.append(row)
+            row.unit, row.unit_line = text, line
+            row.expects_value = row.number_before_unit is None
+            return
+        if text in ZERO_MARKS:
+            kind = _DASH
+        elif text.isdigit() or _NUMERIC.fullmatch(text):
+            kind = _NUMBER
+        elif text[0].isdigit() and (fused := _NUMBER_WITH_UNIT.fullmatch(text)):
+            add(fused.group(1), line)  # `5928条` in one cell
+            add(fused.group(2), line)
+            return
+        else:
+            if row is not None and row.expects_value and len(text) <= 12 and not _ROW_START.match(text):
+                row.value_slot = (text, line, _TEXT)  # text where the value belongs: a bad cell
+                row.expects_value = False
+            else:
+                current = _Row(text, line)
+                rows.append(current)
+            return
+        if row is None or (kind == _NUMBER and row.has_number):
+            if kind == _DASH:
+                return
+            row = current = _Row("", line)  # a row whose label is missing
+            rows.append(row)
+        cell = (text, line, kind)
+        if row.expects_value:
+            row.value_slot = cell
+            row.expects_value = False
+        if kind == _NUMBER:
+            row.has_number = True
+            if row.unit is None:
+                row.number_before_unit = cell
+        row.cells.append(cell)
+
+    open_text, open_line = "", start
+    for i in range(start, end):
+        line = lines[i]
+        if "|" not in line:
+            fragment = line.strip()
+            if not fragment:
+                continue
+            if open_text and _continues_label(open_text, fragment):
+                open_text += fragment
+            else:
+                if open_text:
+                    add(open_text, open_line)
+                open_text, open_line = fragment, i
+            continue
+        if "---" in line and _MARKDOWN_RULE.fullmatch(line):
+            continue
+        pieces = [piece.strip() for piece in line.split("|")]
+        filled = len(pieces) - pieces.count("")
+        first = pieces[0]
+        if open_text:
+            if first and not _continues_label(open_text, first):
+                add(open_text, open_line)
+                add(first, i)
+            else:
+                add(open_text + first, open_line)
+        elif first or filled < 2:  # the leading `|` of a markdown row opens no cell
+            add(first, i)
+        for piece in pieces[1:-1]:
+            if piece or (current is not None and current.expects_value):
+                add(piece, i)
+        open_text, open_line = pieces[-1], i
+        if filled >= 2:
+            if open_text:
+                add(open_text, i)
+                open_text = ""
+            if current is not None:
+                current.expects_value = False
+    if open_text:
+        add(open_text, open_line)
+    return rows
+
+
+def _value_cell(row: _Row, unit_column: bool) -> tuple[str, int, int] | None:
+    """The cell holding the row's value, or None when the row has no value cell at all."""
+    if row.number_before_unit is not None and row.unit is not None:
+        return row.number_before_unit  # `5928` then `条`
+    if row.value_slot is not None:
+        return row.value_slot
+    numbers = [cell for cell in row.cells if cell[2] == _NUMBER]
+    if numbers:
+        return numbers[0]
+    if row.unit is not None:
+        return None
+    cells = row.cells[1:] if unit_column and row.cells and row.cells[0][2] == _DASH else row.cells
+    filled = [cell for cell in cells if cell[2] != _BLANK]
+    return filled[0] if filled else (cells[0] if cells else None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Alignment
+
+
+def _anchors(rows: list[_Row], unique: dict[str, int]) -> tuple[list[tuple[int, int]], int | None]:
+    """(observed, template) pairs matched exactly, longest in-order chain; and where a second
+    copy of the table starts (its rows are left out), if one does."""
+    matches: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    restart = None
+    for k, row in enumerate(rows):
+        index = unique.get(row.norm)
+        if index is None:
+            continue
+        if index in seen:
+            if matches and index < max(t for _, t in matches) - 5:
+                restart = k
+                break
+            continue  # a duplicated row: let the stretch alignment judge it
+        seen.add(index)
+        matches.append((k, index))
+    return _longest_increasing(matches), restart
+
+
+def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    tails: list[int] = []  # template index ending the best chain of each length
+    tail_at: list[int] = []  # position in pairs of that chain end
+    previous = [-1] * len(pairs)
+    for position, (_, t) in enumerate(pairs):
+        length = bisect.bisect_left(tails, t)
+        if length == len(tails):
+            tails.append(t)
+            tail_at.append(position)
+        else:
+            tails[length] = t
+            tail_at[length] = position
+        previous[position] = tail_at[length - 1] if length else -1
+    chain = []
+    position = tail_at[-1] if tail_at else -1
+    while position >= 0:
+        chain.append(pairs[position])
+        position = previous[position]
+    return chain[::-1]
+
+
+def _pair_score(row: _Row, template: _TemplateRow) -> float:
+    similarity = _similarity(row, template)
+    if template.key is None:
+        return _NO_MATCH if not row.is_section else 0.5 + similarity
+    if row.is_section and similarity < _SURE_LABEL:
+        return _NO_MATCH
+    score = 1 + 3 * similarity
+    if row.unit is not None:
+        score += 1 if row.unit == template.unit else -3
+    return score
+
+
+def _align_stretch(rows: list[_Row], templates: list[_TemplateRow]) -> list[tuple[int, int]]:
+    """Best in-order (row, template) pairs of one stretch between anchors (small DP)."""
+    n, m = len(rows), len(templates)
+    skip_row = [-0.1 if row.is_section else -0.5 for row in rows]
+    score = [[0.0] * (m + 1) for _ in range(n + 1)]
+    move = [[0] * (m + 1) for _ in range(n + 1)]  # 1: skip row, 2: skip template, 3: pair
+    for i in range(1, n + 1):
+        score[i][0] = score[i - 1][0] + skip_row[i - 1]
+        move[i][0] = 1
+    for j in range(1, m + 1):
+        score[0][j] = score[0][j - 1] - 0.5
+        move[0][j] = 2
+    for i in range(1, n + 1):
+        for j in range(1, m + 1):
+            best, how = score[i - 1][j] + skip_row[i - 1], 1
+            if score[i][j - 1] - 0.5 > best:
+                best, how = score[i][j - 1] - 0.5, 2
+            pair = score[i - 1][j - 1] + _pair_score(rows[i - 1], templates[j - 1])
+            if pair > best:
+                best, how = pair, 3
+            score[i][j], move[i][j] = best, how
+    pairs = []
+    i, j = n, m
+    while i or j:
+        how = move[i][j]
+        if how == 3:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif how == 1:
+            i -= 1
+        else:
+            j -= 1
+    return pairs[::-1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points
+
+_last_analysis: tuple[list[str], tuple | None] | None = None
+
+
+def _analyse(lines: list[str]):
+    """(rows, unit_column, restart) of the table region, or None; find_old_table and
+    parse_old_table are called one after the other on the same lines, so the last is kept."""
+    global _last_analysis
+    if _last_analysis is not None and _last_analysis[0] is lines:
+        return _last_analysis[1]
+    result = None
+    region = _locate_table(lines)
+    if region is not None:
+        rows = _read_rows(lines, *region)
+        _, unique = _template()
+        exact = {unique[row.norm] for row in rows if row.norm in unique}
+        if len(exact) >= _MIN_EXACT_ROWS:
+            unit_column = sum(1 for row in rows if row.unit is not None) >= _MIN_EXACT_ROWS
+            result = (rows, unit_column)
+    _last_analysis = (lines, result)
+    return result
 
 
 def find_old_table(lines: list[str]) -> bool:
     """True if the lines hold the old national statistics table."""
-    return False
+    return _analyse(lines) is not None
 
 
 def parse_old_table(lines: list[str]) -> Extraction:
-    return Extraction()
+    extraction = Extraction()
+    analysis = _analyse(lines)
+    if analysis is None:
+        extraction.issues.append(Issue("no_table", "old national statistics table not found"))
+        return extraction
+    rows, unit_column = analysis
+    templates, unique = _template()
+    anchors, restart = _anchors(rows, unique)
+    if restart is not None:
+        extraction.issues.append(Issue(
+            "second_table_ignored",
+            f"the table starts again at line {rows[restart].label_line + 1}; only the first copy is read"))
+        rows = rows[:restart]
+
+    placed: dict[int, tuple[int, str | None]] = {}  # template index → (row index, note)
+    unplaced: list[tuple[int, str, str | None]] = []  # row index, why, the key it might be
+    for k, t in anchors:
+        placed[t] = (k, None)
+    bounds = [(-1, -1), *anchors, (len(rows), len(templates))]
+    for (k1, t1), (k2, t2) in itertools.pairwise(bounds):
+        if k2 - k1 > 1 or t2 - t1 > 1:
+            _place_stretch(rows, templates, range(k1 + 1, k2), range(t1 + 1, t2), placed, unplaced)
+
+    for t, (k, note) in sorted(placed.items()):
+        template = templates[t]
+        if template.key is not None:
+            _put_value(extraction, lines, rows[k], template, unit_column, note)
+    for k, reason, candidate in unplaced:
+        row = rows[k]
+        value = _value_cell(row, unit_column)
+        extraction.issues.append(Issue(
+            "row_unaligned",
+            f"line {row.label_line + 1}: row {row.label or '(no label)'!r} "
+            f"({row.unit or 'no unit'}, value {value[0] if value else 'missing'!r}) not read: {reason}",
+            candidate))
+    missing = [tpl.key for t, tpl in enumerate(templates) if tpl.key and t not in placed]
+    if missing:
+        extraction.issues.append(Issue(
+            "rows_missing", f"{len(missing)} template rows not found in the table: {', '.join(missing)}"))
+    return extraction
+
+
+def _place_stretch(rows, templates, row_range, template_range, placed, unplaced) -> None:
+    stretch_rows = [rows[k] for k in row_range]
+    stretch_templates = [templates[t] for t in template_range]
+    pairs = _align_stretch(stretch_rows, stretch_templates) if stretch_templates else []
+    value_rows = [i for i, row in enumerate(stretch_rows) if not row.is_section]
+    value_templates = [j for j, tpl in enumerate(stretch_templates) if tpl.key is not None]
+    value_pairs = [(i, j) for i, j in pairs if stretch_templates[j].key is not None]
+    # Row order is evidence only when the stretch holds exactly the template's rows, in order,
+    # and the label-driven alignment agrees with plain order.
+    by_order = len(value_rows) == len(value_templates) and value_pairs == list(zip(value_rows, value_templates))
+    paired_rows = set()
+    for i, j in pairs:
+        row, template = stretch_rows[i], stretch_templates[j]
+        if template.key is None:
+            continue
+        paired_rows.add(i)
+        similarity = _similarity(row, template)
+        unit_agrees = row.unit is None or row.unit == template.unit
+        if similarity >= _STRONG_LABEL and (unit_agrees or similarity == 1.0):
+            notes = []
+            if similarity < 1.0:
+                notes.append(f"label matched approximately: {row.label!r}")
+            if not unit_agrees:
+                notes.append(f"unit {row.unit} where the template has {template.unit}")
+            placed[template_range[j]] = (row_range[i], "; ".join(notes) or None)
+        elif by_order and unit_agrees:
+            why = "label garbled" if row.label else "label missing"
+            if row.unit is None:
+                why += ", no unit"
+            placed[template_range[j]] = (row_range[i], f"aligned by order: {why}")
+        else:
+            unplaced.append((row_range[i], f"label does not identify it as {template.key} and the rows "
+                                           "around it do not match the template one to one", template.key))
+    for i in value_rows:
+        if i not in paired_rows:
+            unplaced.append((row_range[i], "no template row fits between its neighbours", None))
+
+
+def _put_value(extraction: Extraction, lines: list[str], row: _Row, template: _TemplateRow,
+               unit_column: bool, note: str | None) -> None:
+    key = template.key
+    cell = _value_cell(row, unit_column)
+    if cell is None:
+        line, raw = row.unit_line, ""
+        note = f"{note}; no value cell" if note else "no value cell"
+    else:
+        raw, line, _ = cell
+    if line == row.label_line:
+        text = lines[line].strip()
+    else:
+        text = " | ".join(part for part in (row.label, row.unit, raw) if part)
+    if raw.isascii() and raw.isdigit():  # the common case, without the general cell rules
+        value = int(raw)
+    else:
+        try:
+            value = parse_cell(raw, decimal=template.decimal).value
+        except CellError as err:
+            extraction.issues.append(Issue("bad_cell", f"line {line + 1}: {err}", key))
+            return
+    extraction.put(key, value, Provenance(line=line + 1, source=SOURCE_TABLE, text=text, note=note))
