@@ -1,0 +1,32 @@
+import dagster as dg
+
+from orchestration.definitions import defs
+
+
+def test_lineage_from_raw_files_to_published_marts():
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert {"raw_report_files", "parsed_reports", "landing/parsed_values", "staging/stg_parsed_values",
+            "intermediate/int_value_checks", "marts/fct_agency_year", "marts/dim_agency",
+            "marts/fct_application_outcomes", "marts/fct_review_litigation", "marts/reports",
+            "marts/quality_issues", "published_marts"} <= keys
+    upstream = graph.get(dg.AssetKey("published_marts")).parent_keys
+    assert dg.AssetKey(["marts", "fct_agency_year"]) in upstream
+    assert dg.AssetKey(["intermediate", "int_published_identity_evaluations"]) in upstream
+    assert graph.get(dg.AssetKey(["staging", "stg_parsed_values"])).parent_keys == {
+        dg.AssetKey(["landing", "parsed_values"])}
+
+
+def test_great_expectations_checks_block_publication():
+    graph = defs.resolve_asset_graph()
+    checks = {key.name: graph.get_check_spec(key) for key in graph.asset_check_keys}
+    assert checks["ge_published_identities"].blocking
+    assert checks["ge_fct_agency_year"].blocking
+    assert not checks["ge_carry_over"].blocking
+    assert sum(name.startswith("ge_") for name in checks) == 9
+
+
+def test_unattended_runs():
+    assert defs.resolve_job_def("ogi_pipeline") is not None
+    assert defs.resolve_schedule_def("daily_pipeline_schedule").cron_schedule == "0 3 * * *"
+    assert defs.resolve_sensor_def("raw_folder_sensor").job_name == "ogi_pipeline"

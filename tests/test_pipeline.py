@@ -1,0 +1,208 @@
+"""End to end: `ogi run` on the samples plus fixtures, into a temporary warehouse."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.lib.parsing.identities import check_identities
+from tests.conftest import PROJECT_ROOT, SEEDS
+
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "pipeline"
+OGI = str(Path(sys.executable).with_name("ogi"))
+
+
+def _ogi_run(raw: Path, warehouse: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([OGI, "run", "--raw", str(raw), "--warehouse", str(warehouse)],
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory):
+    root = tmp_path_factory.mktemp("pipeline")
+    raw = root / "raw"
+    raw.mkdir()
+    for path in list(SEEDS.values()) + sorted(FIXTURES.glob("*.txt")):
+        shutil.copy(path, raw / path.name)
+    # The same bytes under a second name (a mirror that kept the file as it was).
+    shutil.copy(FIXTURES / "jiaojiang_finance_2021.txt", raw / "mirror copy of 椒江 2021.txt")
+    warehouse = root / "warehouse"
+    first = _ogi_run(raw, warehouse)
+    assert first.returncode == 0, first.stdout + first.stderr
+    return raw, warehouse, first
+
+
+def _query(warehouse: Path, sql: str, *params):
+    with duckdb.connect(str(warehouse / "published.duckdb"), read_only=True) as con:
+        return con.execute(sql, list(params)).fetchall()
+
+
+def _agency_year(warehouse: Path, agency: str, year: int) -> dict:
+    with duckdb.connect(str(warehouse / "published.duckdb"), read_only=True) as con:
+        frame = con.execute("select * from fct_agency_year where agency_name = ? and year = ?",
+                            [agency, year]).df()
+    assert len(frame) == 1, (agency, year)
+    return {k: (None if v != v else v) for k, v in frame.iloc[0].to_dict().items()}  # NaN → None
+
+
+def test_one_fact_row_per_agency_year_with_metadata(pipeline):
+    _, warehouse, _ = pipeline
+    rows = _query(warehouse, "select agency_name, year, template from fct_agency_year order by all")
+    assert rows == sorted([
+        ("安康市工信局", 2018, "old"),
+        ("路桥区经信局", 2021, "new2021"),
+        ("柞水县人民政府", 2018, "old"),
+        ("商丘市工业和信息化委员会", 2017, "old"),
+        ("淮北市商务局", 2018, "old"),
+        ("台州市椒江区财政局", 2021, "new2021"),
+        ("台州市椒江区财政局", 2022, "new2021"),
+        ("商洛市商州区教育局", 2021, "new2021"),
+    ])
+
+
+def test_zhashui_applications_published_staff_withheld(pipeline):
+    _, warehouse, _ = pipeline
+    row = _agency_year(warehouse, "柞水县人民政府", 2018)
+    assert row["applications_received"] == 13
+    assert row["applications_processed"] == 13
+    assert row["granted"] == 13
+    assert (row["review_total"], row["review_corrected"], row["review_other"]) == (2, 1, 1)
+    assert (row["litigation_total"], row["litigation_upheld"], row["litigation_corrected"]) == (9, 1, 7)
+    assert row["proactive_total"] == 1637
+    assert (row["staff_total"], row["staff_fulltime"], row["staff_parttime"]) == (None, None, None)
+    assert row["quality_status"] == "withheld_values"
+    issues = _query(warehouse, """
+        select key, rule, expected, observed from quality_issues
+        where category = 'withheld_value' and source_file = ? order by key""", SEEDS["002"].name)
+    assert issues == [
+        ("org.staff_fulltime", "old.staff_total", 20.0, 126.0),
+        ("org.staff_parttime", "old.staff_total", 20.0, 126.0),
+        ("org.staff_total", "old.staff_total", 20.0, 126.0),
+    ]
+
+
+def test_old_and_prose_reports(pipeline):
+    _, warehouse, _ = pipeline
+    ankang = _agency_year(warehouse, "安康市工信局", 2018)
+    assert (ankang["proactive_total"], ankang["applications_received"], ankang["fees_yuan"]) == (1267, 0, 0)
+    assert ankang["staff_total"] is None and ankang["staff_parttime"] == 2  # blank cell stays null
+    shangqiu = _agency_year(warehouse, "商丘市工业和信息化委员会", 2017)
+    assert (shangqiu["applications_received"], shangqiu["proactive_total"], shangqiu["staff_total"]) == (1, 395, 3)
+    assert shangqiu["old_grant_rate"] == 0
+    huaibei = _agency_year(warehouse, "淮北市商务局", 2018)
+    assert (huaibei["applications_received"], huaibei["review_total"], huaibei["litigation_total"],
+            huaibei["fees_yuan"]) == (0, 0, 0, 0)
+    assert huaibei["quality_status"] == "prose_only"
+    sources = _query(warehouse, "select distinct value_source from fct_report_values where agency_name = '淮北市商务局'")
+    assert sources == [("prose",)]
+
+
+def test_new_format_facts_rates_and_long_tables(pipeline):
+    _, warehouse, _ = pipeline
+    y22 = _agency_year(warehouse, "台州市椒江区财政局", 2022)
+    assert (y22["applications_received"], y22["applications_carried_over"], y22["applications_processed"],
+            y22["applications_carried_forward"]) == (6, 2, 8, 0)
+    assert (y22["granted"], y22["partially_granted"], y22["denied"], y22["repeat_requests"]) == (4, 2, 1, 1)
+    assert (y22["review_total"], y22["review_upheld"], y22["review_pending"]) == (4, 2, 1)
+    assert (y22["litigation_total"], y22["litigation_pending"]) == (2, 1)
+    assert y22["fees_yuan"] == 25.5
+    assert y22["substantive_disclosure_rate"] == pytest.approx(6 / 8)
+    assert y22["review_correction_rate"] == pytest.approx(1 / 3)
+    assert y22["carry_over_consistent"] is False or y22["carry_over_consistent"] == 0
+    outcomes = _query(warehouse, """
+        select applicant_type, count from fct_application_outcomes
+        where agency_name = '台州市椒江区财政局' and year = 2022 and outcome = 'partial' order by applicant_type""")
+    assert dict(outcomes) == {"natural_person": 1, "commercial": 1, "research": 0, "social_org": 0,
+                              "legal_service": 0, "other_org": 0, "total": 2}
+    litigation = _query(warehouse, """
+        select proceeding, outcome, count from fct_review_litigation
+        where agency_name = '台州市椒江区财政局' and year = 2022 and outcome = 'total' order by proceeding""")
+    assert litigation == [("litigation_after_review", "total", 1), ("litigation_direct", "total", 1),
+                          ("review", "total", 4)]
+
+
+def test_broken_table_three_withholds_only_the_wrong_total(pipeline):
+    _, warehouse, _ = pipeline
+    row = _agency_year(warehouse, "商洛市商州区教育局", 2021)
+    assert row["applications_processed"] is None
+    assert (row["applications_received"], row["granted"], row["unable_to_provide"]) == (4, 3, 1)
+    issues = _query(warehouse, """
+        select rule, expected, observed from quality_issues
+        where category = 'withheld_value' and key = 't3.processed_total.total'
+          and source_file = 'shangzhou_education_2021_broken.txt' order by rule""")
+    assert issues == [
+        ("new2021.t3_balance.total", 5.0, 4.0),
+        ("new2021.t3_outcomes.total", 4.0, 5.0),
+        ("new2021.t3_row_total.processed_total", 4.0, 5.0),
+    ]
+
+
+def test_carry_over_break_names_both_reports(pipeline):
+    _, warehouse, _ = pipeline
+    rows = _query(warehouse, """
+        select year, expected, observed, source_file, related_file from quality_issues
+        where category = 'cross_year'""")
+    assert len(rows) == 1
+    year, expected, observed, source, related = rows[0]
+    assert (year, expected, observed, source) == (2022, 1.0, 2.0, "jiaojiang_finance_2022.txt")
+    assert related in ("jiaojiang_finance_2021.txt", "jiaojiang_finance_2021_mirror_traditional.txt",
+                       "mirror copy of 椒江 2021.txt")
+
+
+def test_duplicates_are_resolved_and_visible(pipeline):
+    _, warehouse, _ = pipeline
+    statuses = dict(_query(warehouse, """
+        select file_path, status from reports where file_path like '%2021%' and agency_name = '台州市椒江区财政局'
+           or file_path = 'mirror copy of 椒江 2021.txt'"""))
+    assert statuses["mirror copy of 椒江 2021.txt"] == "duplicate_file"
+    pair = sorted([statuses["jiaojiang_finance_2021.txt"], statuses["jiaojiang_finance_2021_mirror_traditional.txt"]])
+    assert pair == ["published", "superseded"]
+    duplicates = _query(warehouse, "select rule, source_file from quality_issues where category = 'duplicate' order by all")
+    assert ("same_bytes", "mirror copy of 椒江 2021.txt") in duplicates
+    assert len(duplicates) == 2
+
+
+def test_published_values_satisfy_every_identity(pipeline):
+    _, warehouse, _ = pipeline
+    values: dict[tuple, dict] = {}
+    for agency, year, template, key, value in _query(
+            warehouse, "select agency_name, year, template, key, value from fct_report_values"):
+        values.setdefault((agency, year, template), {})[key] = value
+    assert len(values) == 8
+    for (agency, year, template), by_key in values.items():
+        assert check_identities(template, by_key) == [], (agency, year)
+
+
+def test_run_summary_and_parquet_copies(pipeline):
+    _, warehouse, first = pipeline
+    assert "Files ingested: 10" in first.stdout
+    assert "Agency-years published: 8" in first.stdout
+    assert "old.staff_total: 3" in first.stdout
+    for mart in ("fct_agency_year", "dim_agency", "fct_application_outcomes", "fct_review_litigation",
+                 "reports", "quality_issues"):
+        assert (warehouse / "published" / f"{mart}.parquet").exists()
+    assert (warehouse / "docs" / "great_expectations" / "index.html").exists()
+
+
+def test_dim_agency_places_and_types(pipeline):
+    _, warehouse, _ = pipeline
+    rows = {r[0]: r[1:] for r in _query(warehouse, """
+        select agency_name, agency_name_raw, city, county, admin_level, agency_type, sector from dim_agency""")}
+    assert rows["柞水县人民政府"] == ("柞水縣人民政府", None, "柞水县", "county", "government", "general_government")
+    assert rows["台州市椒江区财政局"][1:] == ("台州市", "椒江区", "county", "department", "finance")
+    assert rows["安康市工信局"][1:] == ("安康市", None, "city", "department", "industry_and_it")
+
+
+def test_rerun_parses_nothing_new_and_a_reader_keeps_its_snapshot(pipeline):
+    raw, warehouse, _ = pipeline
+    before = _query(warehouse, "select * from fct_agency_year order by agency_id, year")
+    reader = duckdb.connect(str(warehouse / "published.duckdb"), read_only=True)
+    second = _ogi_run(raw, warehouse)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "[parse] 0 new contents to parse (9 already in the cache)" in second.stdout
+    assert reader.execute("select count(*) from fct_agency_year").fetchone() == (8,)
+    reader.close()
+    assert _query(warehouse, "select * from fct_agency_year order by agency_id, year") == before

@@ -1,0 +1,43 @@
+import pandas as pd
+
+from orchestration.lib.paths import WarehouseLayout
+from orchestration.lib.validation import publish_data_docs, suite_names, validate
+
+
+def test_every_suite_file_is_listed():
+    assert suite_names() == sorted([
+        "carry_over", "fct_agency_year", "fct_application_outcomes", "fct_report_values",
+        "fct_review_litigation", "parsed_identities", "published_identities", "quality_issues", "reports"])
+
+
+def test_identity_suite_fails_on_a_broken_rule_and_skips_undecided_ones(tmp_path):
+    layout = WarehouseLayout(tmp_path)
+    frame = pd.DataFrame({
+        "sha256": ["a", "a", "a", "b"],
+        "rule_id": ["old.staff_total", "old.apps_received", "old.normative_docs", "old.staff_total"],
+        "op": ["=", "=", "<=", "="],
+        "observed": [126.0, 13.0, 36.0, None],
+        "expected": [20.0, 13.0, 1267.0, 2.0],
+        "holds": [False, True, True, None],
+    })
+    outcome = validate(layout, "published_identities", frame)
+    assert not outcome.success
+    failed = {f.expectation: f for f in outcome.failures}
+    assert set(failed) == {"expect_column_pair_values_to_be_equal", "expect_column_values_to_be_in_set"}
+    assert failed["expect_column_pair_values_to_be_equal"].unexpected_count == 1
+
+    passing = validate(layout, "published_identities", frame.iloc[1:])
+    assert passing.success and passing.failures == []
+    index = publish_data_docs(layout)
+    assert index is not None and index.exists()
+
+
+def test_agency_year_suite_catches_duplicates_and_negative_counts(tmp_path):
+    frame = pd.DataFrame({
+        "agency_id": ["x", "x"], "year": [2018, 2018], "template": ["old", "old"],
+        "quality_status": ["passed", "passed"], "applications_received": [13, -1],
+    })
+    outcome = validate(WarehouseLayout(tmp_path), "fct_agency_year", frame)
+    kinds = {(f.expectation, f.column) for f in outcome.failures}
+    assert ("expect_compound_columns_to_be_unique", None) in kinds
+    assert ("expect_column_values_to_be_between", "applications_received") in kinds
