@@ -1,8 +1,29 @@
-"""Bytes → normalized text lines (encoding, HTML, Unicode, traditional → simplified, pinyin, mojibake)."""
+"""Bytes → normalized text lines (encoding, HTML, Unicode, traditional → simplified, pinyin, mojibake).
+
+The order of the steps matters:
+1. decode (BOM, UTF-16, UTF-8, else GBK/GB18030 or Big5, whichever reads as plausible Chinese);
+2. HTML → one line per block and per table row (`cell | cell |`); markdown table → the same shape;
+3. repair one-byte-off GBK mojibake: it needs the exact garbled characters, so it comes before NFKC;
+4. NFKC, invisible characters, spaces; page chrome after the report dropped → `raw_lines`;
+5. pinyin annotations stripped, traditional → simplified, mirror vocabulary undone → `lines`.
+Steps 4 and 5 never add or remove a line, so `lines[i]` and `raw_lines[i]` are the same line.
+
+Speed matters (the whole parser must read thousands of reports a second), so every step is skipped
+unless a cheap whole-text check says it has something to do.
+"""
 
 from __future__ import annotations
 
+import codecs
+import functools
+import html
+import re
+import unicodedata
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import opencc
 
 from .model import Issue
 
@@ -22,7 +43,609 @@ class UndecodableError(ValueError):
     """The bytes are not text in any encoding we read."""
 
 
-def load_document(data: bytes) -> Document:
-    text = data.decode("utf-8-sig")
+# ---------------------------------------------------------------------------------------------
+# Character tables (built once at import)
+
+
+def _double_byte_chars(codec: str, leads: range, trails: list[int]) -> set[str]:
+    chars = set()
+    for lead in leads:
+        for trail in trails:
+            try:
+                chars.add(bytes((lead, trail)).decode(codec))
+            except UnicodeDecodeError:
+                pass
+    return chars
+
+
+_BIG5_TRAILS = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+# GB2312 level 1 and Big5 level 1 are the ~3,800 simplified and ~5,400 traditional characters in
+# everyday use: real Chinese text is almost all made of them, text decoded with the wrong codec
+# (or mojibake) is not.
+_COMMON_CJK = frozenset(
+    _double_byte_chars("gb2312", range(0xB0, 0xD8), list(range(0xA1, 0xFF)))
+    | _double_byte_chars("big5", range(0xA4, 0xC6), _BIG5_TRAILS)
+    | _double_byte_chars("big5", range(0xC6, 0xC7), list(range(0x40, 0x7F)))
+)
+# Punctuation and spaces that say nothing about whether a decoding is right.
+_NEUTRAL = re.compile(r"[\x00-\x7f\u2000-\u206f\u3000-\u303f\uff00-\uffef\u00a0\u00b7]")
+
+
+def _plausibility(text: str) -> float:
+    """Share of the telling characters that are common Chinese characters (0 if none)."""
+    telling = _NEUTRAL.sub("", text)
+    if not telling:
+        return 0.0
+    return sum(map(_COMMON_CJK.__contains__, telling)) / len(telling)
+
+
+def _opencc_dict(name: str) -> dict[str, str]:
+    # The data OpenCC('t2s') uses; OpenCC-python itself is too slow (~13 ms for a 10 KB report).
+    path = Path(opencc.__file__).parent / "dictionary" / name
+    entries = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            key, _, values = line.rstrip("\n").partition("\t")
+            if key:
+                entries[key] = values.split(" ")[0]  # first value, as OpenCC does
+    return entries
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+_T2S = str.maketrans({k: v for k, v in _opencc_dict("TSCharacters.txt").items() if k != v})
+# Characters that only occur in traditional text: a t2s key outside GB2312 (the simplified
+# character set). Keys inside it (乾, 著, 於 …) are also ordinary simplified characters.
+_TRADITIONAL_ONLY = frozenset(chr(k) for k in _T2S if not _in_gb2312(chr(k)))
+# Phrases whose conversion differs from converting their characters one by one (瞭解 → 了解).
+_T2S_PHRASES = {
+    k: v for k, v in _opencc_dict("TSPhrases.txt").items() if k.translate(_T2S) != v
+}
+_T2S_PHRASE = re.compile("(" + "|".join(sorted(_T2S_PHRASES, key=len, reverse=True)) + ")")
+
+# Converter mirrors (s2twp) also swap mainland vocabulary for Taiwan terms; after t2s these are
+# the simplified forms of the Taiwan terms, mapped back. Only words of these reports are listed.
+_MIRROR_VOCABULARY = {
+    "资讯": "信息",  # 政府信息公开 → 政府資訊公開
+    "最佳化": "优化",
+    "软体": "软件",
+    "硬体": "硬件",
+    "网际网路": "互联网",
+    "网路": "网络",
+    "程式": "程序",  # 办事程序, 法定程序
+    "专案": "项目",  # 表二 上一年项目数量, 建设项目
+    "线上访谈": "在线访谈",  # 政府网站在线访谈次数 (线上 alone is also mainland usage)
+    "列印": "打印",
+    "视讯": "视频",
+    "档案": "文件",  # 规范性文件 → 規範性檔案; 档案馆/档案局 (archives) are kept, see regex
+}
+_MIRROR_WORD = re.compile(
+    "|".join(sorted((k for k in _MIRROR_VOCABULARY if k != "档案"), key=len, reverse=True))
+    + "|档案(?![馆局室])"
+)
+# Every report says 政府信息公开 many times, so a vocabulary-swapping mirror always leaves 资讯.
+_MIRROR_SIGNATURE = "资讯"
+
+
+class _TraditionalFound(Exception):
+    pass
+
+
+def _find_traditional(error: UnicodeEncodeError) -> tuple[str, int]:
+    if not _TRADITIONAL_ONLY.isdisjoint(error.object[error.start:error.end]):
+        raise _TraditionalFound
+    return "", error.end
+
+
+# Encoding to GB2312 runs in C and stops at the first character outside it, which is rare in
+# simplified text: about 50 times faster than set(text) & _TRADITIONAL_ONLY.
+codecs.register_error("ogi-find-traditional", _find_traditional)
+
+
+def _has_traditional(text: str) -> bool:
+    try:
+        text.encode("gb2312", "ogi-find-traditional")
+    except _TraditionalFound:
+        return True
+    return False
+
+
+# ---------------------------------------------------------------------------------------------
+# Decoding
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_LEGACY_FAMILIES = (("gbk", "gb18030"), ("big5", "cp950", "big5hkscs"))
+_SAMPLE = 4000
+_MIN_PLAUSIBILITY = 0.3
+
+
+def _lenient(data: bytes, codec: str) -> str | None:
+    """Decode with replacement characters if only a few bytes are bad (a truncated or
+    slightly damaged file), else None."""
+    text = data.decode(codec, "replace")
+    return text if text.count("\ufffd") * 200 <= len(text) else None
+
+
+def _decode(data: bytes, notes: list[Issue]) -> tuple[str, str]:
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            text = _lenient(data[len(bom):], codec)
+            if text is None:
+                raise UndecodableError(f"starts with a {codec} byte order mark but is not {codec} text")
+            return text, codec
+    if b"\x00" in data[:4096]:
+        # UTF-16 without BOM: the NUL high byte of ASCII characters sits on one parity.
+        head = data[:4096]
+        codec = "utf-16-le" if head[1::2].count(0) >= head[0::2].count(0) else "utf-16-be"
+        text = _lenient(data[: len(data) // 2 * 2], codec)
+        if text is None:
+            raise UndecodableError(f"NUL bytes but not UTF-16 text ({codec} fails)")
+        return text, codec
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    candidates = []
+    for family in _LEGACY_FAMILIES:
+        for codec in family:
+            try:
+                candidates.append((codec, data.decode(codec)))
+                break
+            except UnicodeDecodeError:
+                continue
+    text = _lenient(data, "utf-8")
+    if text is not None:
+        candidates.append(("utf-8", text))
+    if not candidates:
+        raise UndecodableError("not valid UTF-8, UTF-16, GBK/GB18030 or Big5 text")
+    # Big5 bytes often decode as GB18030 too (and the reverse): keep the one that reads as Chinese.
+    scored = [(_plausibility(text[:_SAMPLE]), -i, codec, text) for i, (codec, text) in enumerate(candidates)]
+    score, _, codec, text = max(scored)
+    if score < _MIN_PLAUSIBILITY and len(_NEUTRAL.sub("", text[:_SAMPLE])) >= 20:
+        raise UndecodableError(
+            f"no encoding gives plausible Chinese text (best: {codec}, "
+            f"{score:.0%} common characters)"
+        )
+    if codec == "utf-8":
+        notes.append(Issue("invalid_bytes", f"{text.count(chr(0xFFFD))} undecodable bytes replaced"))
+    return text, codec
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML and markdown → lines
+
+_HTML_TAG = re.compile(r"<(?:html|head|body|table|tr|td|th|p|div|br|span|h[1-6]|li|font)\b", re.I)
+_ENTITY = re.compile(r"&(?:nbsp|amp|lt|gt|quot|#\d+|#x[0-9a-f]+);", re.I)
+_SKIPPED_ELEMENTS = frozenset({"script", "style", "iframe", "noscript"})
+_BLOCK_ELEMENTS = frozenset(
+    {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "title", "hr",
+     "section", "article", "header", "footer", "blockquote", "pre", "dt", "dd", "center"}
+)
+_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+# A line wrap in the HTML source between two Chinese characters is not a space.
+_WRAP_IN_CJK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def _clean_html_text(text: str) -> str:
+    return _WHITESPACE_RUN.sub(" ", _WRAP_IN_CJK.sub("", text)).strip()
+
+
+class _Table:
+    __slots__ = ("row", "cell")
+
+    def __init__(self) -> None:
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+
+    def end_cell(self) -> None:
+        if self.cell is not None:
+            if self.row is None:
+                self.row = []
+            self.row.append(_clean_html_text("".join(self.cell)))
+            self.cell = None
+
+    def end_row(self, lines: list[str]) -> None:
+        self.end_cell()
+        # rowspan/colspan are not expanded: a row is the cells it has, as in the seeds.
+        if self.row and any(self.row):
+            lines.append(" | ".join(self.row) + " |")
+        self.row = None
+
+
+class _HtmlToLines(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = []
+        self._text: list[str] = []
+        self._skip = 0
+        self._tables: list[_Table] = []
+
+    def _in_cell(self) -> bool:
+        return bool(self._tables) and self._tables[-1].cell is not None
+
+    def _flush(self) -> None:
+        text = _clean_html_text("".join(self._text))
+        if text:
+            self.lines.append(text)
+        self._text = []
+
+    def _table(self) -> _Table:
+        if not self._tables:  # a row without <table>
+            self._flush()
+            self._tables.append(_Table())
+        return self._tables[-1]
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        if tag in _SKIPPED_ELEMENTS:
+            self._skip += 1
+        elif self._skip:
+            return
+        elif tag == "table":
+            if not self._in_cell():
+                self._flush()
+            self._tables.append(_Table())
+        elif tag == "tr":
+            self._flush()
+            table = self._table()
+            table.end_row(self.lines)
+            table.row = []
+        elif tag in ("td", "th"):
+            self._flush()
+            table = self._table()
+            table.end_cell()
+            table.cell = []
+        elif tag in _BLOCK_ELEMENTS and not self._in_cell():
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIPPED_ELEMENTS:
+            self._skip = max(0, self._skip - 1)
+        elif self._skip:
+            return
+        elif tag == "table" and self._tables:
+            self._tables.pop().end_row(self.lines)
+        elif tag == "tr" and self._tables:
+            self._tables[-1].end_row(self.lines)
+        elif tag in ("td", "th") and self._tables:
+            self._tables[-1].end_cell()
+        elif tag in _BLOCK_ELEMENTS and not self._in_cell():
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        if self._in_cell():
+            self._tables[-1].cell.append(data)
+        elif not (self._tables and self._tables[-1].row is not None):  # text between cells: layout
+            self._text.append(data)
+
+    def finish(self) -> list[str]:
+        self.close()
+        while self._tables:
+            self._tables.pop().end_row(self.lines)
+        self._flush()
+        return self.lines
+
+
+_MD_SEPARATOR = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?")
+_MD_BREAK = re.compile(r"<br\s*/?>", re.I)
+
+
+def _markdown_to_lines(text: str) -> str:
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if _MD_SEPARATOR.fullmatch(stripped):
+            continue
+        if stripped.startswith("|") and stripped.count("|") >= 2:
+            line = _MD_BREAK.sub("", stripped[1:]).strip()
+            if not line.endswith("|"):
+                line += " |"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _to_lines(text: str, notes: list[Issue]) -> str:
+    if "---" in text and "|" in text and _MD_SEPARATOR.search(text):
+        notes.append(Issue("markdown_converted", "markdown table rows turned into `cell | cell |` lines"))
+        return _markdown_to_lines(text)
+    if "<" in text and _HTML_TAG.search(text):
+        parser = _HtmlToLines()
+        parser.feed(text)
+        notes.append(Issue("html_converted", "HTML converted to text; one line per table row"))
+        return "\n".join(parser.finish())
+    if "&" in text and _ENTITY.search(text):
+        return html.unescape(text)
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# One-byte-off GBK mojibake (SPEC §5, seed 002): the GBK bytes of a cell were decoded as GB18030
+# starting one byte late, so `（一）收到申請數` shows as `?。ㄒ唬┦盏缴暾垟?`. The lost first
+# byte was 0xA1 (the full-width space 　 = A1 A1 that starts the cell).
+
+_MOJIBAKE_HINT = re.compile(r"\?[^\x00-\x7f]")  # starts with a literal: a fast scan
+_PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńň"
+_ANNOTATED_CHAR = re.compile(rf"([\u3400-\u9fff])[(（]([{_PINYIN_LETTERS}]+)[)）]")
+# A GBK lead byte whose trail byte was swallowed with the `(` of its pinyin annotation:
+# the garbled pair became `?`, what is left is `<lead>?shù)`.
+_LOST_TRAIL = re.compile(rb"([\x81-\xfe])\?((?:[a-z]|\xa8[\xa1-\xbe])+)\)")
+
+
+def _lost_enumerators() -> dict[str, str]:
+    """(二) (三) (六) (十): numeral trail byte + the A3 of `）` decode as a private-use character
+    the page dropped, so after the shift the numeral's lead byte pairs with the A9 of `）`."""
+    table = {}
+    for numeral in "一二三四五六七八九十":
+        lead, trail = numeral.encode("gbk")
+        if "\ue000" <= bytes((trail, 0xA3)).decode("gb18030") <= "\uf8ff":
+            table[bytes((lead, 0xA9)).decode("gbk")] = numeral
+    return table
+
+
+_ENUMERATOR_FOR = _lost_enumerators()
+_LOST_ENUMERATOR = re.compile("^(\\s*（)([" + "".join(_ENUMERATOR_FOR) + "])(?!）)")
+
+
+@functools.lru_cache(maxsize=1)
+def _annotated_chars(text: str) -> dict[str, set[str]]:
+    """pinyin → the characters annotated with it in the text (`數(shù)` → {"shù": {"數"}})."""
+    chars: dict[str, set[str]] = {}
+    for m in _ANNOTATED_CHAR.finditer(text):
+        chars.setdefault(m.group(2), set()).add(m.group(1))
+    return chars
+
+
+def _unshift(garbled: str, text: str) -> str | None:
+    """The repaired text of a cell that starts with the `?` of a lost byte, or None."""
+    body = garbled[1:]
+    try:
+        data = b"\xa1" + body.encode("gb18030")
+    except UnicodeEncodeError:
+        return None
+
+    def restore_trail(m: re.Match) -> bytes:
+        # The pinyin names the character; the same character is annotated intact elsewhere.
+        try:
+            m.string[: m.start()].decode("gbk")  # the byte before `?` must be a lead byte
+        except UnicodeDecodeError:
+            return m.group()
+        lead = m.group(1)[0]
+        annotated = _annotated_chars(text).get(m.group(2).decode("gbk"), ())
+        chars = {c for c in annotated if c.encode("gbk")[0] == lead}
+        if len(chars) != 1:
+            return m.group()
+        return chars.pop().encode("gbk") + b"(" + m.group(2) + b")"
+
+    fixed = data if b"?" not in data else _LOST_TRAIL.sub(restore_trail, data)
+    repaired = fixed.decode("gbk", "replace")
+    repaired = _LOST_ENUMERATOR.sub(lambda m: m.group(1) + _ENUMERATOR_FOR[m.group(2)] + "）", repaired)
+    return repaired if _plausibility(repaired) > _plausibility(body) else None
+
+
+def _repair_mojibake(text: str, notes: list[Issue]) -> str:
+    if "\ufffd" not in text and not _MOJIBAKE_HINT.search(text):
+        return text
     lines = text.splitlines()
-    return Document(lines=lines, raw_lines=list(lines), encoding="utf-8")
+    repaired_lines = []
+    for i, line in enumerate(lines):
+        if "?" not in line and "\ufffd" not in line:
+            continue
+        cells = line.split("|")
+        changed = False
+        for j, cell in enumerate(cells):
+            garbled = cell.strip()
+            if len(garbled) < 2 or garbled[0] not in "?\ufffd" or garbled[1].isascii():
+                continue
+            repaired = _unshift(garbled, text)
+            if repaired is not None:
+                cells[j] = cell.replace(garbled, repaired, 1)
+                changed = True
+        if changed:
+            lines[i] = "|".join(cells)
+            repaired_lines.append(i + 1)
+    if not repaired_lines:
+        return text
+    notes.append(Issue(
+        "mojibake_repaired",
+        "one-byte-off GBK mojibake repaired (partly, where bytes were lost) on lines "
+        + ", ".join(map(str, repaired_lines)),
+    ))
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Unicode and spaces
+
+# Zero-width and format characters (and NUL): invisible, so removed rather than made spaces.
+_INVISIBLE_CHARS = "\x00\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+# What str.splitlines() breaks at besides \r and \n; made "\n" so that a line number is a
+# count of "\n".
+_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+_SPACES = re.compile("  +")
+_FOLDS = tuple(
+    (char, unicodedata.normalize("NFKC", char))
+    for char in "，：；（）！？％＋－．／＂＇＜＞［］｛｝＝＠＃＆＊～｜０１２３４５６７８９\u3000\u00a0"
+)
+
+
+def _remove_invisible(text: str) -> str:
+    # single-character `in` is a memchr, far cheaper than one regex pass over the text
+    return _INVISIBLE.sub("", text) if any(c in text for c in _INVISIBLE_CHARS) else text
+
+
+def _normalize(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for brk in _LINE_BREAKS:
+        if brk in text:
+            text = text.replace(brk, "\n")
+    # NFKC folds full-width digits, letters and punctuation to ASCII ((（一） → (一), ： → :), NBSP
+    # and the full-width space to a space. unicodedata.normalize costs ~1 ms per 10 KB, so the
+    # usual characters are folded by str.replace and NFKC only runs on lines still needing it.
+    if not unicodedata.is_normalized("NFKC", text):
+        for char, folded in _FOLDS:
+            if char in text:
+                text = text.replace(char, folded)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = "\n".join(
+                line if unicodedata.is_normalized("NFKC", line) else unicodedata.normalize("NFKC", line)
+                for line in text.split("\n")
+            )
+    if "\t" in text:
+        text = text.replace("\t", " ")
+    return _SPACES.sub(" ", text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Page chrome and mirror spam
+
+# A line made only of login / navigation / sharing widgets of the page the report was cut from.
+_CHROME_WORDS = (
+    r"账号\+密码登录|手机\+密码登录|手机号?\+验证码登录|还没有账号\??|立即注册|忘记密码\??|登录|注册"
+    r"|打印本页|打印|关闭窗口|关闭本页|关闭|返回顶部|返回|分享到:?|收藏本页|收藏|扫一扫.{0,20}"
+    r"|上一篇:?.*|下一篇:?.*|字号:?\s*[大中小\s]*"
+)
+# every repetition holds a word: a line of bare `|` belongs to a flattened table (seed 000)
+_CHROME_LINE = re.compile(rf"(?:[\s【】\[\]|/:·>»]*(?:{_CHROME_WORDS})[\s【】\[\]|/:·>»]*)+")
+_FOOTER = re.compile(r"版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|公网安备|网站地图|设为首页|加入收藏|Copyright|©")
+# Where mirror spam may be: one pass over the text finds every place worth a look.
+_SPAM_HINT = re.compile(r"本文|转载|免责|欢迎访问|更多精彩|本站|本网|http|www\.")
+_SPAM = re.compile(
+    r"本文(?:来源|转载|来自|由)|转载请注明|免责声明|本站(?:声明|部分内容|内容)|欢迎访问|更多精彩"
+    r"|(?:来源|转载|访问|下载|关注|点击|本站|本网).{0,30}(?:https?://|www\.)(?![\w.-]*gov\.cn)"
+)
+_MAX_CHROME_LENGTH = 120
+_MAX_SPAM_LENGTH = 80
+
+
+def _drop_page_chrome(lines: list[str], text: str, notes: list[Issue]) -> None:
+    """`text` is `lines` joined by "\n" (before stripping), to find spam without a loop."""
+    end = len(lines)
+    while end and (
+        not lines[end - 1]
+        or len(lines[end - 1]) <= _MAX_CHROME_LENGTH
+        and (_CHROME_LINE.fullmatch(lines[end - 1]) or _FOOTER.search(lines[end - 1]))
+    ):
+        end -= 1
+    trailer = sum(1 for line in lines[end:] if line)
+    del lines[end:]
+    spam = []
+    for hint in _SPAM_HINT.finditer(text):
+        i = text.count("\n", 0, hint.start())
+        line = lines[i] if i < len(lines) else ""
+        if line and len(line) <= _MAX_SPAM_LENGTH and "|" not in line and _SPAM.search(line):
+            lines[i] = ""  # blanked, not deleted: line numbers stay those of the page text
+            spam.append(i + 1)
+    if trailer or spam:
+        message = f"{trailer} lines of page chrome after the report removed"
+        if spam:
+            message += "; mirror spam blanked on lines " + ", ".join(map(str, spam))
+        notes.append(Issue("boilerplate_removed", message))
+
+
+# ---------------------------------------------------------------------------------------------
+# Pinyin annotations, traditional → simplified
+
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň"
+_ANNOTATION_HINT = re.compile(f"\\([a-zü]*[{_TONED}]")  # starts with a literal: a fast scan
+# `創(chuàng)`: pinyin with a tone mark right after a Chinese character, in parentheses (full-width
+# ones are ASCII after NFKC). `(一)`, `(2018年度)`, `(http://…)` have no tone-marked latin.
+_TONED_ANNOTATION = re.compile(  # the literal `(` first makes the scan fast
+    rf"\((?<=[\u3400-\u9fff]\()[a-zü]*[{_TONED}][{_PINYIN_LETTERS}]*\)"
+)
+# Neutral-tone syllables have no mark (的(de), 們(men)): only stripped where the converter is known
+# to annotate (several toned annotations in the text), and only if shaped like one syllable.
+_PLAIN_ANNOTATION = re.compile(
+    r"\((?<=[\u3400-\u9fff]\()(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?[iuü]?[aeiouüv]{1,2}(?:ng|n|r)?\)"
+)
+_ANNOTATED_TEXT = 3
+
+
+def _strip_pinyin(text: str) -> tuple[str, int]:
+    if not _ANNOTATION_HINT.search(text):
+        return text, 0
+    text, count = _TONED_ANNOTATION.subn("", text)
+    if count >= _ANNOTATED_TEXT:
+        text, plain = _PLAIN_ANNOTATION.subn("", text)
+        count += plain
+    return text, count
+
+
+def strip_pinyin(text: str) -> str:
+    """Remove pinyin annotations appended by broken converters (`創(chuàng)新` → `創新`)."""
+    return _strip_pinyin(text)[0]
+
+
+def _t2s(text: str) -> str:
+    parts = _T2S_PHRASE.split(text)
+    # split() puts the matched phrases at odd indexes
+    return "".join(_T2S_PHRASES[p] if i % 2 else p.translate(_T2S) for i, p in enumerate(parts))
+
+
+def _mirror_word(m: re.Match) -> str:
+    return _MIRROR_VOCABULARY[m.group()]
+
+
+def to_simplified(text: str) -> str:
+    """Pinyin stripped, traditional → simplified, mirror vocabulary undone (as for `lines`)."""
+    return _MIRROR_WORD.sub(_mirror_word, _t2s(strip_pinyin(text)))
+
+
+def _simplify(raw_lines: list[str], text: str, notes: list[Issue]) -> list[str]:
+    """`text` is `raw_lines` joined (before stripping), only for the cheap checks."""
+    annotated = _ANNOTATION_HINT.search(text)
+    if not annotated and not _has_traditional(text):
+        return list(raw_lines)
+    lines = raw_lines
+    if annotated:
+        joined, annotations = _strip_pinyin("\n".join(raw_lines))
+        lines = joined.split("\n")
+        if annotations:
+            notes.append(Issue("pinyin_stripped", f"{annotations} pinyin annotations after characters removed"))
+    traditional = [i for i, line in enumerate(lines) if _has_traditional(line)]
+    if not traditional:
+        return list(lines)
+    notes.append(Issue(
+        "traditional_converted", f"traditional characters converted to simplified ({len(traditional)} lines)"
+    ))
+    # A traditional report is converted whole (so 於, 乾 … convert too); in a simplified one only
+    # the lines with traditional-only characters are, as t2s also rewrites a few simplified words.
+    if len(traditional) * 4 < sum(1 for line in lines if line):
+        converted = list(lines)
+        for i in traditional:
+            converted[i] = _t2s(converted[i])
+        return converted
+    converted_text = _t2s("\n".join(lines))
+    if _MIRROR_SIGNATURE in converted_text:
+        converted_text = _MIRROR_WORD.sub(_mirror_word, converted_text)
+        notes.append(Issue("mirror_vocabulary", "Taiwan vocabulary of a converter mirror mapped back"))
+    return converted_text.split("\n")
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def load_document(data: bytes) -> Document:
+    notes: list[Issue] = []
+    text, encoding = _decode(data, notes)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        notes.append(Issue("encoding", f"decoded as {encoding}"))
+    text = _to_lines(_remove_invisible(text), notes)
+    text = _normalize(_repair_mojibake(text, notes))
+    raw_lines = [line.strip() for line in text.split("\n")]
+    _drop_page_chrome(raw_lines, text, notes)
+    lines = _simplify(raw_lines, text, notes)
+    return Document(lines=lines, raw_lines=raw_lines, encoding=encoding, notes=notes)
