@@ -71,6 +71,26 @@ def _cmd_dev(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
+def _cmd_docs(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from .defs.transform.resources import DBT_EXECUTABLE, dbt_project
+    from .lib.paths import WAREHOUSE_DIR_ENV
+
+    warehouse_dir = Path(args.warehouse).resolve()
+    if not (warehouse_dir / "warehouse.duckdb").exists():
+        print(f"ogi docs: no warehouse in {warehouse_dir}; run `ogi run` first", file=sys.stderr)
+        return 1
+    target = warehouse_dir / "docs" / "dbt"
+    env = {**os.environ, WAREHOUSE_DIR_ENV: str(warehouse_dir)}
+    subprocess.run([DBT_EXECUTABLE, "docs", "generate", "--static", "--quiet",
+                    "--project-dir", str(dbt_project.project_dir), "--profiles-dir", str(dbt_project.profiles_dir),
+                    "--target-path", str(target)], check=True, env=env)
+    print(f"dbt docs: {target / 'static_index.html'}")
+    print(f"Great Expectations Data Docs: {warehouse_dir / 'docs' / 'great_expectations' / 'index.html'}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ogi", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -92,6 +112,10 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
     dev.add_argument("--port", type=int, default=3000)
     dev.set_defaults(handler=_cmd_dev)
+
+    docs = sub.add_parser("docs", help="write the dbt docs next to the Great Expectations Data Docs")
+    docs.add_argument("--warehouse", default="warehouse")
+    docs.set_defaults(handler=_cmd_docs)
 
     args = parser.parse_args(argv)
     return args.handler(args)

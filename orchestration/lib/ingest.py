@@ -14,12 +14,13 @@ import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .parsing import parse_file
-from .parsing.model import ParsedReport
+from .parsing import parse_report
+from .parsing.model import STATUS_REJECTED, Issue, ParsedReport
 
 INVENTORY_SCHEMA = pa.schema([
     ("path", pa.string()),          # relative to the raw directory, '/'-separated
@@ -175,15 +176,30 @@ class ParseCache:
         return str(self.dir / "chunk-*" / f"{table_name}.parquet")
 
 
-def parse_paths(raw_dir: Path, items: list[tuple[str, str]]) -> list[ParsedReport]:
-    """Parse (sha256, relative path) items; the file is read again, so its hash is checked too."""
+def parse_paths(raw_dir: Path, items: list[tuple[str, str]],
+                on_skip: Callable[[str, str], None] = lambda path, why: None) -> list[ParsedReport]:
+    """Parse (sha256, relative path) items; the file is read again, so its hash is checked too.
+
+    One bad file never fails the others: a parser crash becomes a rejected report (re-tried when
+    the parser changes), a file gone or changed since the scan is left for the next run.
+    """
     reports = []
     for sha, rel in items:
-        report = parse_file(raw_dir / rel, name=rel)
-        if report.sha256 != sha:
-            # Changed between scan and parse: the next run picks the new content up.
+        try:
+            data = (raw_dir / rel).read_bytes()
+        except OSError as err:
+            on_skip(rel, f"unreadable at parse time: {type(err).__name__}: {err.strerror or err}")
             continue
-        reports.append(report)
+        if hashlib.sha256(data).hexdigest() != sha:
+            on_skip(rel, "changed since the scan; the next run parses the new content")
+            continue
+        try:
+            reports.append(parse_report(data, rel))
+        except Exception as err:  # noqa: BLE001 - any parser bug must stay one report's problem
+            reports.append(ParsedReport(
+                file=rel, sha256=sha, size=len(data), status=STATUS_REJECTED,
+                reason=f"parser_error: {type(err).__name__}: {err}",
+                issues=[Issue("parser_error", f"{type(err).__name__}: {err}")]))
     return reports
 
 

@@ -26,7 +26,7 @@ select
     end as file_status,
     case
         when f.read_error is not null then 'unreadable: ' || f.read_error
-        when p.sha256 is null then 'not parsed yet: the parse stage has not run on this content'
+        when p.sha256 is null then 'not parsed: unreadable or changed while the run parsed it (see the run log)'
         when p.status = 'rejected' then p.reason
         when f.file_path <> c.canonical_path then 'same bytes as ' || c.canonical_path
     end as file_reason,

@@ -54,7 +54,8 @@ def plan_parse_chunks(context: dg.OpExecutionContext, config: ParseConfig):
 
 @dg.op
 def parse_chunk(context: dg.OpExecutionContext, items: list) -> int:
-    reports = ingest.parse_paths(raw_dir(), [tuple(item) for item in items])
+    reports = ingest.parse_paths(raw_dir(), [tuple(item) for item in items],
+                                 on_skip=lambda path, why: context.log.warning(f"[parse] {path}: {why}"))
     ingest.ParseCache(warehouse().parse_cache).write_chunk(reports)
     rejected = sum(r.status == "rejected" for r in reports)
     context.log.info(f"[parse] chunk of {len(reports)} reports parsed ({rejected} rejected)")

@@ -27,6 +27,8 @@ _BINARY_SIGNATURES = {
     b"BM": "BMP image",
 }
 LAST_OLD_TEMPLATE_YEAR = 2018
+# Real reports are tens of kilobytes; anything this large is an attachment or a dump, not a report.
+MAX_REPORT_BYTES = 8 * 1024 * 1024
 
 
 def parse_file(path: str | Path, name: str | None = None) -> ParsedReport:
@@ -94,6 +96,9 @@ def _merge(report: ParsedReport, extraction: Extraction, template: str) -> None:
 def _not_a_text_report(data: bytes) -> tuple[str, str] | None:
     if not data.strip():
         return "empty_file", "the file is empty or holds only white space"
+    if len(data) > MAX_REPORT_BYTES:
+        return "file_too_large", (f"{len(data) / 2**20:.1f} MiB, more than the {MAX_REPORT_BYTES // 2**20} MiB "
+                                  "a text report can be")
     for signature, kind in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
             return "binary_file", f"{kind}, not a text report (nothing to parse)"
