@@ -91,6 +91,22 @@ def _cmd_docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from .lib.synthetic.corpus import generate_corpus
+
+    summary = generate_corpus(args.n, Path(args.out), seed=args.seed, workers=args.workers)
+    print(summary)
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from .lib.evaluation import evaluate_corpus, format_evaluation
+
+    result = evaluate_corpus(Path(args.dir), workers=args.workers)
+    print(format_evaluation(result))
+    return 0 if result.exact_on_consistent else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="ogi", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -112,6 +128,18 @@ def main(argv: list[str] | None = None) -> int:
     dev.add_argument("--host", default="127.0.0.1", help="bind address (default: loopback only)")
     dev.add_argument("--port", type=int, default=3000)
     dev.set_defaults(handler=_cmd_dev)
+
+    generate = sub.add_parser("generate", help="write a synthetic corpus of reports with truth.jsonl")
+    generate.add_argument("--n", type=int, required=True, help="number of files")
+    generate.add_argument("--out", required=True, help="output directory")
+    generate.add_argument("--seed", type=int, default=0, help="same seed, same bytes (default 0)")
+    generate.add_argument("--workers", type=int, default=1)
+    generate.set_defaults(handler=_cmd_generate)
+
+    evaluate = sub.add_parser("eval", help="compare `ogi parse` output with a corpus's truth.jsonl")
+    evaluate.add_argument("dir")
+    evaluate.add_argument("--workers", type=int, default=1)
+    evaluate.set_defaults(handler=_cmd_eval)
 
     docs = sub.add_parser("docs", help="write the dbt docs next to the Great Expectations Data Docs")
     docs.add_argument("--warehouse", default="warehouse")
