@@ -16,12 +16,14 @@ import bisect
 import itertools
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..metrics import metrics_for
 from .cells import ZERO_MARKS, CellError, parse_cell
 from .model import SOURCE_TABLE, Extraction, Issue, Provenance
 
-UNITS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元"})
+# The national table's units, and a few more that local tables read by read_table_rows use.
+UNITS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "%"})
 
 # Section rows of the printed table that carry no value, keyed by the row they precede.
 _SECTION_ROWS = {
@@ -42,11 +44,15 @@ _MAX_TABLE_LINE = 100
 _CLUSTER_GAP = 60  # lines between two label hits of one table (six unlabelled-数 rows, one cell a line)
 _LOOK_BACK = 15  # lines before the first hit that may hold title, header and first rows
 _LOOK_AHEAD = 12  # lines after the last hit that may hold its unit and value
-_MIN_EXACT_ROWS = 6  # exact template labels needed to call it the old national table
+# Exact value-row labels, and the groups of keys they span (proactive, apps, org …), needed to call
+# it the national table: a provincial table shares a few labels (the six 不同意公开 reasons) but
+# not across the table's sections.
+_MIN_EXACT_ROWS = 6
+_MIN_EXACT_GROUPS = 3
 
 _BLANK, _UNIT, _DASH, _NUMBER, _TEXT = range(5)
 _NUMERIC = re.compile(r"[+\-＋－]?[0-9０-９][0-9０-９,，.．\s]*")
-_NUMBER_WITH_UNIT = re.compile(r"([0-9０-９][0-9０-９,，.．\s]*?)\s*(人次|万元|[条件次篇个人])")
+_NUMBER_WITH_UNIT = re.compile(r"([0-9０-９][0-9０-９,，.．\s]*?)\s*(人次|万元|[条件次篇个人元项%])")
 _ROW_START = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中")
 _MARKDOWN_RULE = re.compile(r"[\s|:\-]*-{3}[\s|:\-]*")
 _LABEL_NOISE = re.compile(
@@ -65,7 +71,7 @@ class _TemplateRow:
     def __init__(self, key: str | None, label: str, unit: str | None, decimal: bool = False):
         self.key = key  # None for a section row
         self.label = label
-        self.norm = _normalize_label(label)
+        self.norm = normalize_label(label)
         self.unit = unit
         self.decimal = decimal
         self.bigrams = _bigrams(self.norm)
@@ -80,7 +86,7 @@ class _Row:
     def __init__(self, label: str, label_line: int):
         self.label = label
         self.label_line = label_line
-        self.norm = _normalize_label(label) if label else ""
+        self.norm = normalize_label(label) if label else ""
         self.unit: str | None = None
         self.unit_line = label_line
         self.cells: list[tuple[str, int, int]] = []
@@ -95,7 +101,8 @@ class _Row:
 
 
 @lru_cache(maxsize=4096)  # the same few hundred labels recur in every report
-def _normalize_label(label: str) -> str:
+def normalize_label(label: str) -> str:
+    """The label without numbering (一、 (一) 1. 其中:), notes in parentheses, punctuation or spaces."""
     return _LABEL_NOISE.sub("", label)
 
 
@@ -301,6 +308,28 @@ def _value_cell(row: _Row, unit_column: bool) -> tuple[str, int, int] | None:
     return filled[0] if filled else (cells[0] if cells else None)
 
 
+class TableRow(NamedTuple):
+    """A row of any small pipe table, for the readers of non-standard (local) tables."""
+
+    label: str
+    unit: str | None
+    value: str | None  # the raw value cell; None when the row has none
+    line: int  # 0-based line of the value, or of the label when there is no value
+
+
+def read_table_rows(lines: list[str], start: int, end: int) -> list[TableRow]:
+    rows = _read_rows(lines, start, end)
+    unit_column = sum(1 for row in rows if row.unit is not None) * 2 >= len(rows)
+    table_rows = []
+    for row in rows:
+        cell = None if row.is_section else _value_cell(row, unit_column)
+        if cell is None:
+            table_rows.append(TableRow(row.label, row.unit, None, row.label_line))
+        else:
+            table_rows.append(TableRow(row.label, row.unit, cell[0], cell[1]))
+    return table_rows
+
+
 # ---------------------------------------------------------------------------------------------
 # Alignment
 
@@ -400,7 +429,7 @@ _last_analysis: tuple[list[str], tuple | None] | None = None
 
 
 def _analyse(lines: list[str]):
-    """(rows, unit_column, restart) of the table region, or None; find_old_table and
+    """(rows, unit_column) of the table region, or None; find_old_table and
     parse_old_table are called one after the other on the same lines, so the last is kept."""
     global _last_analysis
     if _last_analysis is not None and _last_analysis[0] is lines:
@@ -409,9 +438,10 @@ def _analyse(lines: list[str]):
     region = _locate_table(lines)
     if region is not None:
         rows = _read_rows(lines, *region)
-        _, unique = _template()
-        exact = {unique[row.norm] for row in rows if row.norm in unique}
-        if len(exact) >= _MIN_EXACT_ROWS:
+        templates, unique = _template()
+        exact = {templates[unique[row.norm]].key for row in rows if row.norm in unique} - {None}
+        groups = {key.split(".", 1)[0] for key in exact}
+        if len(exact) >= _MIN_EXACT_ROWS and len(groups) >= _MIN_EXACT_GROUPS:
             unit_column = sum(1 for row in rows if row.unit is not None) >= _MIN_EXACT_ROWS
             result = (rows, unit_column)
     _last_analysis = (lines, result)
