@@ -1,14 +1,221 @@
-"""The new tables 表二/表三/表四 (2019 and 2021 templates) and section 六's processing fees."""
+"""The new tables 表二/表三/表四 (2019 and 2021 templates) and section 六's processing fees.
+
+One regex pass over the text finds where each table sits; the readers (new_tables_read) then
+walk only those lines. Lines holding `。` are prose: table cells practically never do, and the
+same words (新收, 第二十条, 行政复议) occur in the prose around the tables.
+"""
 
 from __future__ import annotations
 
-from .model import Extraction
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from .model import SOURCE_PROSE, Extraction, Issue, Provenance
+from .new_tables_layout import is_value, line_cells
+from .new_tables_read import read_t2, read_t3, read_t4
+
+# Anchor words → what they mark. One alternation of plain literals: re then skips ahead by first
+# character, ~20x faster than named groups over a whole report.
+_ANCHOR_KINDS = {
+    **dict.fromkeys(("本年新制作", "本年新公开", "对外公开总数", "上一年项目", "采购总金额", "采购项目数量"), "t2_2019"),
+    **dict.fromkeys(("本年制发", "本年废止", "现行有效件数", "本年收费金额"), "t2_2021"),
+    **dict.fromkeys(("不补正", "收费通知"), "t3_2021"),
+    "其他处理": "t3_other",
+    "第二十条": "t2",
+    "信息内容": "t2",
+    "新收": "t3",
+    "收到和处理": "t3_heading",
+    "行政复议": "t4",
+    "其他需要报告": "s6",
+    "处理费": "fee",
+}
+_ANCHORS = re.compile("|".join(_ANCHOR_KINDS))
+_T3_2021_ROW = re.compile("不补正|收费通知")
+_SECTION_AFTER_T4 = re.compile(r"\s*[五六七]、|.*存在的主要问题")
+_MAX_TABLE_LINES = 200
+_HEADER_LINES = 15
+
+
+@dataclass
+class _Scan:
+    """Non-prose lines of each anchor, and the template evidence seen in table lines."""
+
+    at: dict[str, list[int]] = field(default_factory=dict)  # anchor → line indexes, in order
+    fee_lines: list[int] = field(default_factory=list)  # prose included
+    evidence: dict[str, str] = field(default_factory=dict)  # marker group → first marker text
+    other_rows_2019: bool = False  # a (六)其他处理 row holding numbers and no sub-row label
+
+    def first(self, kind: str, after: int = -1) -> int | None:
+        return next((i for i in self.at.get(kind, ()) if i > after), None)
+
+
+# report.py calls detect_new_template and then parse_new_tables on the same lines: scan once.
+_last_scan: tuple[list[str], int, _Scan] | None = None
+
+
+def _scan(lines: list[str]) -> _Scan:
+    global _last_scan
+    cached = _last_scan
+    if cached is not None and cached[0] is lines and cached[1] == len(lines):
+        return cached[2]
+    scan = _scan_lines(lines)
+    _last_scan = (lines, len(lines), scan)
+    return scan
+
+
+def _scan_lines(lines: list[str]) -> _Scan:
+    scan = _Scan()
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line) + 1
+    for m in _ANCHORS.finditer("\n".join(lines)):
+        kind = _ANCHOR_KINDS[m.group()]
+        i = bisect_right(starts, m.start()) - 1
+        line = lines[i]
+        if kind == "fee":
+            if not scan.fee_lines or scan.fee_lines[-1] != i:
+                scan.fee_lines.append(i)
+            continue
+        if "。" in line:
+            continue
+        seen = scan.at.setdefault(kind, [])
+        if not seen or seen[-1] != i:
+            seen.append(i)
+        if kind in ("t2_2019", "t2_2021", "t3_2021"):
+            scan.evidence.setdefault(kind, m.group())
+        elif kind == "t3_other" and _has_digit(line[m.end() - starts[i]:]) and not _T3_2021_ROW.search(line):
+            scan.other_rows_2019 = True
+    return scan
+
+
+def _has_digit(text: str) -> bool:
+    return any(c.isdigit() for c in text)
 
 
 def detect_new_template(lines: list[str]) -> tuple[str | None, str]:
     """('new2019' | 'new2021' | None, why) decided from the tables themselves, not the year."""
+    return _decide(_scan(lines))
+
+
+def _decide(scan: _Scan) -> tuple[str | None, str]:
+    ev = scan.evidence
+    t2 = None
+    if "t2_2019" in ev and "t2_2021" not in ev:
+        t2 = "new2019", f"表二 column {ev['t2_2019']}"
+    elif "t2_2021" in ev and "t2_2019" not in ev:
+        t2 = "new2021", f"表二 column {ev['t2_2021']}"
+    t3 = None
+    if "t3_2021" in ev:
+        t3 = "new2021", f"表三 (六)其他处理 split into sub-rows ({ev['t3_2021']})"
+    elif scan.other_rows_2019:
+        t3 = "new2019", "表三 (六)其他处理 is one row"
+    if t2 and t3:
+        if t2[0] == t3[0]:
+            return t2[0], f"{t2[1]}; {t3[1]}"
+        return t2[0], f"{t2[1]} (but {t3[1]}: mixed template, 表二 decides)"
+    if t2 or t3:
+        return (t2 or t3)[0], (t2 or t3)[1]
+    if "t2_2019" in ev:
+        return None, f"表二 mixes 2019 ({ev['t2_2019']}) and 2021 ({ev['t2_2021']}) columns and 表三 does not decide"
+    if "t3" in scan.at:
+        return None, "new-format 表三 found, but neither 表二 columns nor (六)其他处理 rows tell 2019 from 2021"
     return None, "no new-format table found"
 
 
 def parse_new_tables(lines: list[str], template: str) -> Extraction:
-    return Extraction()
+    scan = _scan(lines)
+    out = Extraction()
+    template_from_tables, why = _decide(scan)
+    if template_from_tables and template_from_tables != template:
+        out.issues.append(Issue("template_mismatch", f"parsed as {template}, but the tables say {why}"))
+    t3_row = next((i for i in scan.at.get("t3", ()) if _values_near(lines, i)), None)
+    t3_start = t3_row
+    if t3_row is not None:
+        heading = max((h for h in scan.at.get("t3_heading", ()) if t3_row - _HEADER_LINES <= h < t3_row),
+                      default=None)
+        t3_start = t3_row if heading is None else heading + 1
+    t2_start = scan.first("t2")
+    if t2_start is not None and t3_start is not None and t2_start >= t3_start:
+        t2_start = None
+    t4_start = scan.first("t4", max(x for x in (t3_row, t2_start, -1) if x is not None))
+
+    if t2_start is not None:
+        t2_end = min(x for x in (_prose_after(lines, t2_start), t3_start, t4_start,
+                                 scan.first("t3_heading", t2_start)) if x is not None)
+        read_t2(lines, t2_start, t2_end, template, out)
+    else:
+        out.issues.append(Issue("table_not_found", "表二 (主动公开政府信息情况) not found"))
+
+    if t3_row is not None:
+        t3_end = min(x for x in (_prose_after(lines, t3_row), t4_start) if x is not None)
+        read_t3(lines, t3_start, t3_end, template, out)
+    else:
+        out.issues.append(Issue("table_not_found", "表三 (收到和处理政府信息公开申请情况) not found"))
+
+    if t4_start is not None:
+        read_t4(lines, t4_start, _t4_end(lines, t4_start), template, out)
+    else:
+        out.issues.append(Issue("table_not_found", "表四 (行政复议、行政诉讼情况) not found"))
+
+    _read_fees(lines, scan, out)
+    return out
+
+
+def _values_near(lines: list[str], i: int) -> bool:
+    """A 新收 row, not a heading: numbers on its line or the next (PDF puts them below)."""
+    return any(
+        "。" not in line and any(c is not None and is_value(c) for c in line_cells(line))
+        for line in lines[i : i + 3]
+    )
+
+
+def _prose_after(lines: list[str], start: int) -> int:
+    end = min(len(lines), start + _MAX_TABLE_LINES)
+    return next((i for i in range(start + 1, end) if "。" in lines[i]), end)
+
+
+def _t4_end(lines: list[str], start: int) -> int:
+    end = min(len(lines), start + 40)
+    for i in range(start + 1, end):
+        if "。" in lines[i] or _SECTION_AFTER_T4.match(lines[i]):
+            return i
+    return end
+
+
+# ---------------------------------------------------------------- 六、其他需要报告的事项
+
+_NUMBER = r"(?P<n>\d[\d,]*(?:\.\d+)?)"
+_FEE_AFTER = re.compile(rf"处理费[^。;；]{{0,12}}?(?P<approx>约)?{_NUMBER}\s*(?P<more>多|余)?\s*(?P<unit>万?元)")
+_FEE_BEFORE = re.compile(rf"收取[^。;；]{{0,8}}?(?P<approx>约)?{_NUMBER}\s*(?P<more>多|余)?\s*(?P<unit>万?元)[^。;；]{{0,8}}处理费")
+_FEE_NONE = re.compile(r"(?:未|没有|无|不)(?:收取|产生|发生)[^。;；，,]{0,15}?处理费|处理费[^。;；]{0,6}?(?:为零|均为零)")
+
+
+def _read_fees(lines: list[str], scan: _Scan, out: Extraction) -> None:
+    """s6.processing_fees_yuan from prose: only an exact amount, preferring section 六."""
+    s6 = scan.first("s6")
+    candidates = [i for i in scan.fee_lines if s6 is not None and i >= s6] or scan.fee_lines
+    found: list[tuple[float, int, str]] = []
+    for i in candidates:
+        line = lines[i]
+        for m in (*_FEE_AFTER.finditer(line), *_FEE_BEFORE.finditer(line)):
+            if m["approx"] or m["more"]:
+                out.issues.append(Issue(
+                    "approximate_value", f"line {i + 1}: processing fees stated approximately "
+                    f"({m.group()!r}); not read", "s6.processing_fees_yuan"))
+                continue
+            amount = float(m["n"].replace(",", "")) * (10000 if m["unit"] == "万元" else 1)
+            found.append((amount, i, m.group()))
+        if not found and (m := _FEE_NONE.search(line)):
+            found.append((0, i, m.group()))
+    amounts = {a for a, _, _ in found}
+    if len(amounts) > 1:
+        out.issues.append(Issue(
+            "conflicting_values", "processing fees stated as " + ", ".join(t for _, _, t in found)
+            + "; not read", "s6.processing_fees_yuan"))
+    elif found:
+        amount, i, text = found[0]
+        value = int(amount) if float(amount).is_integer() else amount
+        out.put("s6.processing_fees_yuan", value,
+                Provenance(i + 1, SOURCE_PROSE, lines[i].strip(), f"六、其他需要报告的事项: {text!r}"))

@@ -1,0 +1,501 @@
+"""Readers for 表二, 表三 and 表四 of the new templates, over row segments (new_tables_layout)."""
+
+from __future__ import annotations
+
+import re
+from collections import ChainMap, Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ..metrics import APPLICANT_COLUMNS, T3_COLUMNS, T4_BLOCKS, T4_OUTCOMES, metrics_for, t3_rows
+from .cells import CellError
+from .identities import Rule, evaluate, rules_for
+from .model import SOURCE_SPLIT_BY_IDENTITY, SOURCE_TABLE, Extraction, Issue, Provenance
+from .new_tables_layout import Segment, fused_candidates, read_value, segments
+
+# ---------------------------------------------------------------- 表三
+
+# Label keywords of every 表三 row. Labels arrive garbled, wrapped and merged with group labels
+# (`(三)不予公开1.属于国家秘密`), so a row is the LAST keyword found in its label text.
+_T3_LEAF_KEYWORDS = {
+    "new_received": ("新收",),
+    "carried_over": ("上年结转",),
+    "granted": ("予以公开",),
+    "partial": ("部分公开",),
+    "denied.state_secret": ("国家秘密",),
+    "denied.law_forbidden": ("禁止公开",),
+    "denied.safety_stability": ("三安全", "一稳定"),
+    "denied.third_party": ("第三方",),
+    "denied.internal_affairs": ("内部事务",),
+    "denied.process_info": ("过程性",),
+    "denied.enforcement_file": ("执法案卷",),
+    "denied.admin_query": ("行政查询", "查询事项"),
+    "unable.not_held": ("不掌握",),
+    "unable.needs_creation": ("另行制作", "没有现成"),
+    "unable.unclear": ("仍不明确",),
+    "not_processed.petition": ("信访", "举报投诉"),
+    "not_processed.duplicate": ("重复申请",),
+    "not_processed.publication": ("出版物",),
+    "not_processed.mass_repeat": ("大量反复", "反复申请"),
+    "not_processed.confirm_reissue": ("重新出具",),
+    "other": ("其他处理",),  # new2019: one row
+    "other.no_amend": ("不补正",),
+    "other.no_fee": ("收费通知", "缴纳费用"),
+    "processed_total": ("总计",),
+    "carried_forward": ("结转下年度", "下年度继续"),
+}
+# new2021's bare `3.其他` under (六)其他处理: only as the end of a label, so never inside a header.
+_OTHER_OTHER = re.compile(r"\d[.、]?其他$")
+# Group labels printed as subtotal rows in some reports: recognised, checked, never stored.
+_T3_GROUPS = {"不予公开": "denied", "无法提供": "unable", "不予处理": "not_processed", "其他处理": "other"}
+_COLUMN_NAMES = {
+    "natural_person": "自然人",
+    "commercial": "商业企业",
+    "research": "科研机构",
+    "social_org": "社会公益组织",
+    "legal_service": "法律服务机构",
+    "other_org": "其他",
+    "total": "总计",
+}
+_SUBTOTAL = "subtotal"  # the extra 法人或其他组织 小计 column of 8-column tables
+_LAYOUT_7 = T3_COLUMNS
+_LAYOUT_SUBTOTAL_AFTER = APPLICANT_COLUMNS + (_SUBTOTAL, "total")
+_LAYOUT_SUBTOTAL_BEFORE = ("natural_person", _SUBTOTAL) + APPLICANT_COLUMNS[1:] + ("total",)
+
+
+@dataclass(frozen=True)
+class _RowPatterns:
+    leaf: re.Pattern  # an alternation of plain literals (fast), mapped back by `rows`
+    rows: dict[str, str]
+    group: re.Pattern
+    groups: dict[str, str]
+
+
+def _row_patterns(template: str) -> _RowPatterns:
+    template_rows = t3_rows(template)
+    rows = {word: row for row in template_rows for word in _T3_LEAF_KEYWORDS.get(row, ())}
+    groups = {w: g for w, g in _T3_GROUPS.items() if g not in template_rows}
+    return _RowPatterns(re.compile("|".join(rows)), rows, re.compile("|".join(groups)), groups)
+
+
+_PATTERNS = {t: _row_patterns(t) for t in ("new2019", "new2021")}
+
+
+def _leaf_rows(label: str, template: str) -> list[tuple[str, int]]:
+    """The rows whose keywords occur in a label, with where, in order."""
+    patterns = _PATTERNS[template]
+    found = [(patterns.rows[m.group()], m.start()) for m in patterns.leaf.finditer(label)]
+    if label.endswith("其他") and "other.other" in t3_rows(template) and (m := _OTHER_OTHER.search(label)):
+        found.append(("other.other", m.start()))
+    return found
+
+
+def read_t3(lines: list[str], start: int, end: int, template: str, out: Extraction) -> None:
+    rows = t3_rows(template)
+    found: dict[str, tuple[Segment, int]] = {}  # row → its segment, offset of its keyword in the label
+    subtotals: list[tuple[str, Segment]] = []
+    labelled_without_values: set[str] = set()
+    for seg in segments(lines, start, end):
+        leaves = _leaf_rows(seg.label, template)
+        if not seg.cells:
+            labelled_without_values.update(row for row, _ in leaves)
+            continue
+        if leaves:
+            row, at = leaves[-1]
+            labelled_without_values.update(r for r, _ in leaves[:-1])
+            if row in found:
+                if found[row][0].trimmed != seg.trimmed:
+                    out.issues.append(Issue(
+                        "duplicate_row", f"表三 row {row} appears again on line {seg.line + 1} with "
+                        f"other values; kept line {found[row][0].line + 1}", f"t3.{row}"))
+            else:
+                found[row] = seg, at
+        elif group := _PATTERNS[template].group.search(seg.label):
+            subtotals.append((_PATTERNS[template].groups[group.group()], seg))
+        else:
+            out.issues.append(Issue(
+                "unmapped_row", f"表三 line {seg.line + 1}: row {seg.label or '(no label)'!r} is not a "
+                f"{template} row; ignored"))
+    if not found:
+        out.issues.append(Issue("table_not_found", "表三: no row of the applications table read"))
+        return
+
+    layout, how = _t3_layout(lines, start, found, out)
+    if layout is None:
+        return
+    fused: list[tuple[str, Segment, int]] = []
+    for row in rows:
+        if row not in found:
+            continue
+        seg, at = found[row]
+        if len(seg.trimmed) > len(layout) and seg.fit(len(layout)) is None:
+            out.issues.append(Issue(
+                "extra_cells", f"表三 {row} (line {seg.line + 1}): {len(seg.trimmed)} cells for "
+                f"{len(layout)} columns; not read", f"t3.{row}"))
+            continue
+        cells = seg.fit(len(layout))
+        if cells is None or (len(seg.trimmed) < len(layout) and _could_be_fused(seg, len(layout))):
+            fused.append((row, seg, at))
+            continue
+        _put_row(out, template, row, seg, at, layout, cells, how)
+    _split_rows(out, template, fused, layout)
+    for group, seg in subtotals:
+        _check_subtotal(out, template, group, seg, layout)
+    for row in rows:
+        if row not in found:
+            why = ("label found but no values (blank row or damaged layout)"
+                   if row in labelled_without_values else "row not found")
+            out.issues.append(Issue("row_not_found", f"表三 {row}: {why}", f"t3.{row}"))
+
+
+def _t3_layout(lines, start, found, out) -> tuple[tuple[str, ...] | None, str]:
+    """Column layout: 7 columns, or 8 with the 法人或其他组织 subtotal (placed by header or identity)."""
+    widths = Counter(len(seg.trimmed) for seg, _ in found.values())
+    width = max((w for w in (7, 8) if widths[w]), key=lambda w: widths[w], default=7)
+    if width == 7:
+        return _LAYOUT_7, ""
+    first_row = min(seg.line for seg, _ in found.values())
+    for i in range(start, first_row + 1):
+        line = lines[i]
+        if "小计" in line and "商业" in line:
+            before = line.index("小计") < line.index("商业")
+            return (_LAYOUT_SUBTOTAL_BEFORE if before else _LAYOUT_SUBTOTAL_AFTER), "8 columns, 小计 placed by header"
+    fits = {}
+    for layout in (_LAYOUT_SUBTOTAL_AFTER, _LAYOUT_SUBTOTAL_BEFORE):
+        fits[layout] = sum(_subtotal_consistent(seg.trimmed, layout) for seg, _ in found.values())
+    after, before = fits[_LAYOUT_SUBTOTAL_AFTER], fits[_LAYOUT_SUBTOTAL_BEFORE]
+    if after != before:
+        layout = _LAYOUT_SUBTOTAL_AFTER if after > before else _LAYOUT_SUBTOTAL_BEFORE
+        return layout, "8 columns, 小计 column placed by the rows' sums (no header)"
+    out.issues.append(Issue(
+        "ambiguous_layout", "表三 has 8 columns but neither the header nor the rows' sums tell where the "
+        "法人或其他组织 subtotal column is; 表三 not read"))
+    return None, ""
+
+
+def _subtotal_consistent(cells: list[str | None], layout: tuple[str, ...]) -> bool:
+    if len(cells) != len(layout):
+        return False
+    try:
+        values = dict(zip(layout, (read_value(c) if c is not None else None for c in cells)))
+    except CellError:
+        return False
+    if any(v is None for v in values.values()):
+        return False
+    orgs = sum(values[c] for c in APPLICANT_COLUMNS[1:])
+    return values[_SUBTOTAL] == orgs and values["total"] == values["natural_person"] + orgs
+
+
+def _could_be_fused(seg: Segment, width: int) -> bool:
+    """A short row whose digits could also be cells run together: blank-padding it would be a guess."""
+    return fused_candidates([c for c in seg.trimmed if c is not None], width) != []
+
+
+def _put_row(out, template, row, seg, at, layout, cells, how) -> None:
+    note = f"表三 {row}: columns {_columns_note(layout)}" + (f"; {how}" if how else "") + _label_note(seg, at)
+    keys = _row_keys(row, layout)
+    _put_cells(out, template, keys, cells, Provenance(seg.line + 1, SOURCE_TABLE, seg.text(at), note))
+    if _SUBTOTAL in layout and None not in cells and not _subtotal_consistent(cells, layout):
+        out.issues.append(Issue(
+            "subtotal_mismatch", f"表三 {row}: 法人或其他组织 小计 column is not the sum of the five "
+            f"organisation columns (line {seg.line + 1})", f"t3.{row}"))
+
+
+@lru_cache(maxsize=None)
+def _row_keys(row: str, layout: tuple[str, ...]) -> tuple[str | None, ...]:
+    return tuple(f"t3.{row}.{c}" if c != _SUBTOTAL else None for c in layout)
+
+
+@lru_cache(maxsize=None)
+def _columns_note(layout: tuple[str, ...]) -> str:
+    return "|".join("小计(not stored)" if c == _SUBTOTAL else _COLUMN_NAMES[c] for c in layout)
+
+
+def _split_rows(out, template, fused, layout) -> None:
+    """Rows whose cells ran together, split where the identities allow exactly one reading.
+
+    Repeated while any row gets split: each split row can decide a column rule for another.
+    """
+    keys_of = {row: _row_keys(row, layout) for row, _, _ in fused}
+
+    def structural(values: tuple[int, ...]) -> bool:
+        return _SUBTOTAL not in layout or _subtotal_consistent([str(v) for v in values], layout)
+
+    pending = fused
+    while pending:
+        unresolved = []
+        for row, seg, at in pending:
+            tokens = [c for c in seg.trimmed if c is not None]
+            result = _split_fused(template, tokens, keys_of[row], structural, out.values)
+            if isinstance(result, str):
+                unresolved.append((row, seg, at, result))
+                continue
+            values, rule_ids = result
+            note = (f"表三 {row}: cells run together ({' '.join(tokens)}) split as "
+                    f"{'|'.join(map(str, values))}, the only split satisfying {', '.join(rule_ids)}; "
+                    f"columns {_columns_note(layout)}" + _label_note(seg, at))
+            provenance = Provenance(seg.line + 1, SOURCE_SPLIT_BY_IDENTITY, seg.text(at), note)
+            for key, value in zip(keys_of[row], values):
+                if key is not None:
+                    out.put(key, value, provenance)
+        if len(unresolved) == len(pending):
+            for row, seg, _, why in unresolved:
+                tokens = " ".join(c for c in seg.trimmed if c is not None)
+                out.issues.append(Issue(
+                    "ambiguous_split", f"表三 {row} (line {seg.line + 1}): {len(tokens.split())} cell(s) "
+                    f"({tokens}) for {len(layout)} columns, cells run together or missing; {why}; not read",
+                    f"t3.{row}"))
+            return
+        pending = [(row, seg, at) for row, seg, at, _ in unresolved]
+
+
+def _check_subtotal(out, template, group, seg, layout) -> None:
+    cells = seg.fit(len(layout))
+    if cells is None:
+        return
+    for column, raw in zip(layout, cells):
+        if column == _SUBTOTAL or raw is None:
+            continue
+        parts = [out.values.get(f"t3.{row}.{column}") for row in t3_rows(template) if row.startswith(group + ".")]
+        try:
+            value = read_value(raw)
+        except CellError:
+            continue
+        if parts and None not in parts and sum(parts) != value:  # type: ignore[arg-type]
+            out.issues.append(Issue(
+                "subtotal_mismatch", f"表三 {group} subtotal row (line {seg.line + 1}), {_COLUMN_NAMES[column]}: "
+                f"{value} but its rows sum to {sum(parts)}", f"t3.{group}"))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- 表四
+
+_T4_KEYS = tuple(f"t4.{block}.{o}" for block in T4_BLOCKS for o in T4_OUTCOMES)
+_T4_NAMES = {"review": "行政复议", "litigation_direct": "未经复议直接起诉", "litigation_after_review": "复议后起诉"}
+_T4_OUTCOME_NAMES = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果",
+                     "pending": "尚未审结", "total": "总计"}
+
+
+def read_t4(lines: list[str], start: int, end: int, template: str, out: Extraction) -> None:
+    """The fifteen numbers, in printed order, from the row(s) after the 表四 header.
+
+    Positional on purpose: header labels are often truncated (`结果 | 结果 | 其他 | 尚未 | 总计`) or
+    flattened into one line (`行政复议行政诉讼`), but the order of the numbers is fixed.
+    """
+    rows = []
+    count = 0
+    for seg in segments(lines, start, end):
+        if seg.cells:
+            rows.append(seg)
+            count += len(seg.trimmed)
+            if count >= 15:
+                break
+    if not rows:
+        out.issues.append(Issue("table_not_found", "表四: no row of numbers after the 行政复议/行政诉讼 header"))
+        return
+    if len(rows) == 1:
+        seg = rows[0]
+        cells = seg.fit(15)
+        if cells is None or (len(seg.trimmed) < 15 and _could_be_fused(seg, 15)):
+            cells = seg.trimmed
+        parts = [(seg, cells)]
+    else:  # one row per block, or numbers wrapped over lines
+        parts = [(seg, seg.trimmed) for seg in rows]
+        cells = [c for _, own in parts for c in own]
+    if len(cells) == 15:
+        at = 0
+        for seg, own in parts:
+            note = f"表四: {_t4_note(at, at + len(own))}" + (
+                " (header labels truncated or absent: read by position)" if len(parts) == 1 else "")
+            _put_cells(out, template, _T4_KEYS[at : at + len(own)], own,
+                       Provenance(seg.line + 1, SOURCE_TABLE, seg.text(), note))
+            at += len(own)
+        return
+    tokens = [c for c in cells if c is not None]
+    if len(cells) < 15 and len(rows) == 1:
+        seg = rows[0]
+        result = _split_fused(template, tokens, _T4_KEYS, lambda v: True, out.values)
+        if isinstance(result, str):
+            out.issues.append(Issue(
+                "ambiguous_split", f"表四 (line {seg.line + 1}): {len(tokens)} cell(s) ({' '.join(tokens)}) "
+                f"for 15 columns, cells run together or missing; {result}; 表四 not read", "t4"))
+            return
+        values, rule_ids = result
+        note = (f"表四: cells run together ({' '.join(tokens)}) split as {'|'.join(map(str, values))}, "
+                f"the only split satisfying {', '.join(rule_ids)}; {_t4_note(0, 15)}")
+        provenance = Provenance(seg.line + 1, SOURCE_SPLIT_BY_IDENTITY, seg.text(), note)
+        for key, value in zip(_T4_KEYS, values):
+            out.put(key, value, provenance)
+        return
+    out.issues.append(Issue(
+        "missing_cells", f"表四: {len(cells)} cells where 15 are printed (lines "
+        f"{rows[0].line + 1}–{rows[-1].line + 1}); 表四 not read"))
+
+
+def _t4_note(start: int, end: int) -> str:
+    """The printed columns of _T4_KEYS[start:end], block by block."""
+    parts = []
+    for block_index, block in enumerate(T4_BLOCKS):
+        names = [_T4_OUTCOME_NAMES[o] for i, o in enumerate(T4_OUTCOMES) if start <= block_index * 5 + i < end]
+        if names:
+            parts.append(f"{_T4_NAMES[block]} {'|'.join(names)}")
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------- 表二
+
+_T2_ITEMS = {
+    "normative": "规范性文件",
+    "rules": "规章",
+    "other_services": "其他对外管理服务",
+    "permits": "行政许可",
+    "penalties": "行政处罚",
+    "coercion": "行政强制",
+    "admin_fees": "行政事业性收费",
+    "procurement": "集中采购|政府采购",
+}
+_T2_COLUMNS = {
+    "new_made": "新制作",
+    "new_published": "新公开",
+    "total_published": "公开总数",
+    "prev_year_items": "上一?年项目",
+    "change": "增[/／]减|增减|增\\(减\\)",
+    "decisions": "处理决定",
+    "items": "采购项目",
+    "amount": "采购总金额|采购金额",
+    "made": "制发",
+    "repealed": "废止",
+    "in_force": "现行有效",
+    "amount_10k_yuan": "收费金额",
+}
+_T2_ITEM = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _T2_ITEMS.items()))
+_T2_COLUMN = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _T2_COLUMNS.items()))
+_T2_COLUMN_NAMES = {
+    "new_made": "本年新制作数量", "new_published": "本年新公开数量", "total_published": "对外公开总数量",
+    "prev_year_items": "上一年项目数量", "change": "本年增/减", "decisions": "处理决定数量",
+    "items": "采购项目数量", "amount": "采购总金额", "made": "本年制发件数", "repealed": "本年废止件数",
+    "in_force": "现行有效件数", "amount_10k_yuan": "本年收费金额(万元)",
+}
+
+
+def _t2_default_columns(template: str) -> dict[str, tuple[str, ...]]:
+    """Each item's columns in printed order, for rows whose header row is lost."""
+    columns: dict[str, list[str]] = {}
+    for key in metrics_for(template):
+        if key.startswith("t2."):
+            _, item, column = key.split(".")
+            columns.setdefault(item, []).append(column)
+    return {item: tuple(c) for item, c in columns.items()}
+
+
+_T2_DEFAULTS = {t: _t2_default_columns(t) for t in ("new2019", "new2021")}
+
+
+def read_t2(lines: list[str], start: int, end: int, template: str, out: Extraction) -> None:
+    defaults = _T2_DEFAULTS[template]
+    header: tuple[str, ...] = ()
+    seen: set[str] = set()
+    for seg in segments(lines, start, end):
+        items = list(_T2_ITEM.finditer(seg.label))
+        head = seg.label[: items[-1].start()] if items else seg.label
+        if found := tuple(m.lastgroup for m in _T2_COLUMN.finditer(head)):
+            header = found
+        elif "第二十条" in head:
+            header = ()  # a new 第二十条 group without a header row of its own
+        if not seg.cells:
+            continue
+        if not items:
+            out.issues.append(Issue("unmapped_row", f"表二 line {seg.line + 1}: row {seg.label!r} not recognised; ignored"))
+            continue
+        item, at = items[-1].lastgroup, items[-1].start()
+        if item not in defaults:
+            out.issues.append(Issue(
+                "unmapped_row", f"表二 line {seg.line + 1}: {item} is not a {template} 表二 row; ignored"))
+            continue
+        columns, how = (header, "header") if header else (defaults[item], "template column order (no header)")
+        unknown = [c for c in columns if c not in defaults[item]]
+        if unknown:
+            out.issues.append(Issue(
+                "unmapped_column", f"表二 {item} (line {seg.line + 1}): column(s) "
+                f"{', '.join(_T2_COLUMN_NAMES[c] for c in unknown)} are not {template} columns; not read",
+                f"t2.{item}"))
+            columns = tuple(c if c in defaults[item] else "" for c in columns)
+        cells = seg.fit(len(columns))
+        if cells is None:
+            out.issues.append(Issue(
+                "missing_cells" if len(seg.trimmed) < len(columns) else "extra_cells",
+                f"表二 {item} (line {seg.line + 1}): {len(seg.trimmed)} cells for {len(columns)} columns; not read",
+                f"t2.{item}"))
+            continue
+        seen.add(item)
+        names = "|".join(_T2_COLUMN_NAMES[c] if c else "(not read)" for c in columns)
+        note = f"表二 {item}: columns {names}" + ("" if how == "header" else f" ({how})") + _label_note(seg, at)
+        _put_cells(out, template, [f"t2.{item}.{c}" if c else None for c in columns], cells,
+                   Provenance(seg.line + 1, SOURCE_TABLE, seg.text(at), note))
+    for item in defaults:
+        if item not in seen:
+            out.issues.append(Issue("row_not_found", f"表二 {item}: row not found", f"t2.{item}"))
+
+
+# ---------------------------------------------------------------- shared
+
+
+def _label_note(seg: Segment, at: int) -> str:
+    line = seg.label_line(at)
+    if line is None:
+        return "; no row label"
+    return "" if line == seg.line else f"; label on line {line + 1}"
+
+
+_CELL_RULES = {t: {k: (m.decimal, m.signed) for k, m in metrics_for(t).items()} for t in ("new2019", "new2021")}
+
+
+def _put_cells(out: Extraction, template: str, keys, cells, provenance: Provenance) -> None:
+    """Store each cell under its key (None keys are columns not stored), all from one row."""
+    if None not in cells and None not in keys and all(map(str.isdecimal, cells)):
+        # Plain counts, nearly every row: what parse_cell would give, in one C-level pass.
+        out.values.update(zip(keys, map(int, cells)))
+        out.provenance.update(dict.fromkeys(keys, provenance))
+        return
+    rules = _CELL_RULES[template]
+    for key, raw in zip(keys, cells):
+        if key is None:
+            continue
+        if raw is None:
+            value = None
+        else:
+            decimal, signed = rules[key]
+            try:
+                value = read_value(raw, decimal=decimal, signed=signed)
+            except CellError as err:
+                out.issues.append(Issue("bad_cell", f"{key} (line {provenance.line}): {err}", key))
+                continue
+        out.put(key, value, provenance)
+
+
+def _rules_touching(template: str, keys: set[str]) -> list[Rule]:
+    return [r for r in rules_for(template) if keys.intersection(r.keys)]
+
+
+def _split_fused(template, tokens, keys, structural, known) -> tuple[tuple[int, ...], list[str]] | str:
+    """The one way to cut fused digit runs into len(keys) cells that the identities accept, as
+    (values, ids of the rules checked), or why there is none. `known`: the values read so far."""
+    candidates = fused_candidates(tokens, len(keys))
+    if candidates is None:
+        return "too many ways to cut the digits"
+    if not candidates:
+        return f"they cannot be cut into {len(keys)} counts"
+    rules = _rules_touching(template, {k for k in keys if k})
+    survivors, deciding = [], set()
+    for values in candidates:
+        if not structural(values):
+            continue
+        trial = ChainMap({k: v for k, v in zip(keys, values) if k}, known)
+        decidable = [r for r in rules if all(trial.get(k) is not None for k in r.keys)]
+        if decidable and all(evaluate(r, trial) is None for r in decidable):
+            survivors.append(values)
+            deciding.update(r.rule_id for r in decidable)
+    if len(survivors) == 1:
+        return survivors[0], sorted(deciding)
+    if not survivors:
+        return "no split satisfies the identities"
+    return f"{len(survivors)} splits satisfy the identities (e.g. {' / '.join('|'.join(map(str, v)) for v in survivors[:2])})"
