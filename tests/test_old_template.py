@@ -242,3 +242,14 @@ def test_reports_without_the_national_table():
     assert not find_old_table([])
     extraction = parse_old_table(seed_lines("004"))
     assert not extraction.values and issue_codes(extraction) == ["no_table"]
+
+
+def test_a_label_right_after_a_unit_is_not_taken_for_the_value():
+    lines = fixture_lines("one_cell_per_line.txt")
+    at = lines.index("涉及商业秘密")
+    assert lines[at:at + 6] == ["涉及商业秘密", "|", "件", "|", "130", "|"]
+    del lines[at + 4:at + 6]  # the value cell and its `|` lost: the next label follows the unit
+    extraction = parse_old_table(lines)
+    assert extraction.values["replies.denied.commercial_secret"] is None
+    assert extraction.provenance["replies.denied.commercial_secret"].note == "no value cell"
+    assert extraction.values["replies.denied.privacy"] == DISTINCT["replies.denied.privacy"]

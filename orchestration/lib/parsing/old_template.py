@@ -134,6 +134,11 @@ def _template() -> tuple[tuple[_TemplateRow, ...], dict[str, int]]:
     return tuple(rows), unique
 
 
+@lru_cache(maxsize=1)
+def _template_labels() -> frozenset[str]:
+    return frozenset(row.norm for row in _template()[0])
+
+
 # ---------------------------------------------------------------------------------------------
 # Locating the table
 
@@ -228,7 +233,8 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
             add(fused.group(2), line)
             return
         else:
-            if row is not None and row.expects_value and len(text) <= 12 and not _ROW_START.match(text):
+            if (row is not None and row.expects_value and len(text) <= 12 and not _ROW_START.match(text)
+                    and normalize_label(text) not in _template_labels()):
                 row.value_slot = (text, line, _TEXT)  # text where the value belongs: a bad cell
                 row.expects_value = False
             else:
