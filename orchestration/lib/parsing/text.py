@@ -4,9 +4,11 @@ The order of the steps matters:
 1. decode (BOM, UTF-16, UTF-8, else GBK/GB18030 or Big5, whichever reads as plausible Chinese);
 2. HTML → one line per block and per table row (`cell | cell |`); markdown table → the same shape;
 3. repair one-byte-off GBK mojibake: it needs the exact garbled characters, so it comes before NFKC;
-4. NFKC, invisible characters, spaces; page chrome after the report dropped → `raw_lines`;
-5. pinyin annotations stripped, traditional → simplified, mirror vocabulary undone → `lines`.
-Steps 4 and 5 never add or remove a line, so `lines[i]` and `raw_lines[i]` are the same line.
+4. NFKC, invisible characters, spaces → `raw_lines`;
+5. pinyin annotations stripped, traditional → simplified, mirror vocabulary undone → `lines`;
+6. page chrome after the report and mirror spam dropped from both.
+Step 5 never adds or removes a line and step 6 cuts both lists alike, so `lines[i]` and
+`raw_lines[i]` are the same line.
 
 Speed matters (the whole parser must read thousands of reports a second), so every step is skipped
 unless a cheap whole-text check says it has something to do.
@@ -110,7 +112,8 @@ _T2S_PHRASES = {
 _T2S_PHRASE = re.compile("(" + "|".join(sorted(_T2S_PHRASES, key=len, reverse=True)) + ")")
 
 # Converter mirrors (s2twp) also swap mainland vocabulary for Taiwan terms; after t2s these are
-# the simplified forms of the Taiwan terms, mapped back. Only words of these reports are listed.
+# the simplified forms of the Taiwan terms, mapped back. Only words of these reports are listed
+# (every swap that changes a label of metrics.csv, and common prose words).
 _MIRROR_VOCABULARY = {
     "资讯": "信息",  # 政府信息公开 → 政府資訊公開
     "最佳化": "优化",
@@ -123,6 +126,9 @@ _MIRROR_VOCABULARY = {
     "线上访谈": "在线访谈",  # 政府网站在线访谈次数 (线上 alone is also mainland usage)
     "列印": "打印",
     "视讯": "视频",
+    "释出": "发布",  # 新闻发布会, 政策解读稿件发布数
+    "透过": "通过",  # 告知通过其他途径办理数
+    "设定": "设置",  # 设置政府信息公开查阅点数
     "档案": "文件",  # 规范性文件 → 規範性檔案; 档案馆/档案局 (archives) are kept, see regex
 }
 _MIRROR_WORD = re.compile(
@@ -340,6 +346,7 @@ class _HtmlToLines(HTMLParser):
 
 _MD_SEPARATOR = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?")
 _MD_BREAK = re.compile(r"<br\s*/?>", re.I)
+_MD_HEADING = re.compile(r"#{1,6}\s+")
 
 
 def _markdown_to_lines(text: str) -> str:
@@ -348,7 +355,9 @@ def _markdown_to_lines(text: str) -> str:
         stripped = line.strip()
         if _MD_SEPARATOR.fullmatch(stripped):
             continue
-        if stripped.startswith("|") and stripped.count("|") >= 2:
+        if stripped.startswith("#"):
+            line = _MD_HEADING.sub("", stripped, count=1)
+        elif stripped.startswith("|") and stripped.count("|") >= 2:
             line = _MD_BREAK.sub("", stripped[1:]).strip()
             if not line.endswith("|"):
                 line += " |"
@@ -514,7 +523,8 @@ def _normalize(text: str) -> str:
 
 # A line made only of login / navigation / sharing widgets of the page the report was cut from.
 _CHROME_WORDS = (
-    r"账号\+密码登录|手机\+密码登录|手机号?\+验证码登录|还没有账号\??|立即注册|忘记密码\??|登录|注册"
+    r"[账帐]号\+密码登[录入]|手机\+密码登[录入]|手机号?\+验证码登[录入]|还没有[账帐]号\??|立即注册|忘记密码\??"
+    r"|登[录入]|注册"
     r"|打印本页|打印|关闭窗口|关闭本页|关闭|返回顶部|返回|分享到:?|收藏本页|收藏|扫一扫.{0,20}"
     r"|上一篇:?.*|下一篇:?.*|字号:?\s*[大中小\s]*"
 )
@@ -531,8 +541,9 @@ _MAX_CHROME_LENGTH = 120
 _MAX_SPAM_LENGTH = 80
 
 
-def _drop_page_chrome(lines: list[str], text: str, notes: list[Issue]) -> None:
-    """`text` is `lines` joined by "\n" (before stripping), to find spam without a loop."""
+def _drop_page_chrome(lines: list[str], raw_lines: list[str], text: str, notes: list[Issue]) -> None:
+    """Runs on simplified lines (mirror spam is traditional too) and keeps `raw_lines` aligned.
+    `text` is `lines` joined by "\n" (before stripping), to find spam without a loop."""
     end = len(lines)
     while end and (
         not lines[end - 1]
@@ -541,13 +552,13 @@ def _drop_page_chrome(lines: list[str], text: str, notes: list[Issue]) -> None:
     ):
         end -= 1
     trailer = sum(1 for line in lines[end:] if line)
-    del lines[end:]
+    del lines[end:], raw_lines[end:]
     spam = []
     for hint in _SPAM_HINT.finditer(text):
         i = text.count("\n", 0, hint.start())
         line = lines[i] if i < len(lines) else ""
         if line and len(line) <= _MAX_SPAM_LENGTH and "|" not in line and _SPAM.search(line):
-            lines[i] = ""  # blanked, not deleted: line numbers stay those of the page text
+            lines[i] = raw_lines[i] = ""  # blanked, not deleted: line numbers stay those of the page
             spam.append(i + 1)
     if trailer or spam:
         message = f"{trailer} lines of page chrome after the report removed"
@@ -604,11 +615,12 @@ def to_simplified(text: str) -> str:
     return _MIRROR_WORD.sub(_mirror_word, _t2s(strip_pinyin(text)))
 
 
-def _simplify(raw_lines: list[str], text: str, notes: list[Issue]) -> list[str]:
-    """`text` is `raw_lines` joined (before stripping), only for the cheap checks."""
+def _simplify(raw_lines: list[str], text: str, notes: list[Issue]) -> tuple[list[str], str]:
+    """The simplified lines, and them joined by "\n". `text` is `raw_lines` joined (before
+    stripping): when nothing needs converting, it stands for the joined result."""
     annotated = _ANNOTATION_HINT.search(text)
     if not annotated and not _has_traditional(text):
-        return list(raw_lines)
+        return list(raw_lines), text
     lines = raw_lines
     if annotated:
         joined, annotations = _strip_pinyin("\n".join(raw_lines))
@@ -617,7 +629,7 @@ def _simplify(raw_lines: list[str], text: str, notes: list[Issue]) -> list[str]:
             notes.append(Issue("pinyin_stripped", f"{annotations} pinyin annotations after characters removed"))
     traditional = [i for i, line in enumerate(lines) if _has_traditional(line)]
     if not traditional:
-        return list(lines)
+        return list(lines), "\n".join(lines)
     notes.append(Issue(
         "traditional_converted", f"traditional characters converted to simplified ({len(traditional)} lines)"
     ))
@@ -627,12 +639,12 @@ def _simplify(raw_lines: list[str], text: str, notes: list[Issue]) -> list[str]:
         converted = list(lines)
         for i in traditional:
             converted[i] = _t2s(converted[i])
-        return converted
+        return converted, "\n".join(converted)
     converted_text = _t2s("\n".join(lines))
     if _MIRROR_SIGNATURE in converted_text:
         converted_text = _MIRROR_WORD.sub(_mirror_word, converted_text)
         notes.append(Issue("mirror_vocabulary", "Taiwan vocabulary of a converter mirror mapped back"))
-    return converted_text.split("\n")
+    return converted_text.split("\n"), converted_text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -646,6 +658,6 @@ def load_document(data: bytes) -> Document:
     text = _to_lines(_remove_invisible(text), notes)
     text = _normalize(_repair_mojibake(text, notes))
     raw_lines = [line.strip() for line in text.split("\n")]
-    _drop_page_chrome(raw_lines, text, notes)
-    lines = _simplify(raw_lines, text, notes)
+    lines, simplified = _simplify(raw_lines, text, notes)
+    _drop_page_chrome(lines, raw_lines, simplified, notes)
     return Document(lines=lines, raw_lines=raw_lines, encoding=encoding, notes=notes)
