@@ -192,7 +192,9 @@ def compose(spec: ReportSpec, cut_fraction: float | None = None) -> Composition:
         if style.split_fraction is not None:
             layout = replace(layout, split_row=_body_row(longest, style.split_fraction))
         if style.page_break_fraction is not None:
-            layout = replace(layout, page_break_row=_body_row(longest, style.page_break_fraction))
+            title = next((b.text for b in blocks if isinstance(b, Title)), "")
+            layout = replace(layout, page_break_row=_body_row(longest, style.page_break_fraction),
+                             page_header=title if rng.random() < 0.5 else "")
     text = render(spec.layout, blocks, layout)
     if style.crlf:
         text = text.replace("\n", "\r\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import time
 from collections import Counter
@@ -63,10 +64,10 @@ class GenerationSummary:
                 f"  layouts: {counts(self.by_layout)}")
 
 
-def generate_corpus(n: int, out: Path, seed: int = 0, *, workers: int = 1, broken_share: float = 0.05,
+def generate_corpus(n: int, out: Path, seed: int = 0, *, workers: int | None = None, broken_share: float = 0.05,
                     duplicate_share: float = 0.03, junk_share: float = 0.03) -> GenerationSummary:
     """Write `n` files and `out/truth.jsonl`. The same seed gives the same bytes and truth, whatever
-    the number of worker processes.
+    the number of worker processes (default: one per CPU when there is more than one chunk of work).
 
     Reports cycle through every (template, layout) pair in seeded random order, so even a small
     corpus covers them all; each file draws its own content from a generator seeded by (seed, index).
@@ -79,6 +80,8 @@ def generate_corpus(n: int, out: Path, seed: int = 0, *, workers: int = 1, broke
     chunks = [(seed, start, min(start + _CHUNK, n), width, str(out), shares) for start in range(0, n, _CHUNK)]
     summary = GenerationSummary(out, n, 0.0, 0)
     counts: dict[str, Counter] = {"kind": Counter(), "template": Counter(), "layout": Counter()}
+    if workers is None:
+        workers = min(os.cpu_count() or 1, len(chunks))
     pool = ProcessPoolExecutor(workers) if workers > 1 else None
     with open(out / TRUTH_FILE, "w", encoding="utf-8") as truth_file, pool or nullcontext():
         # Chunks come back in order as they finish, so truth.jsonl streams and memory stays flat.
@@ -132,7 +135,7 @@ def _generate_chunk(job: tuple[int, int, int, int, str, _Shares]) -> tuple[list[
         name = _file_name(index, width, data, ext)
         with open(Path(out) / name, "wb") as file:
             file.write(data)
-        lines.append(json.dumps({"file": name, **truth}, ensure_ascii=False) + "\n")
+        lines.append(json.dumps({"file": name, **truth}, ensure_ascii=False, separators=(",", ":")) + "\n")
         previous = (spec, name, data) if spec is not None else None
         written += len(data)
         counts["kind"][truth["kind"]] += 1

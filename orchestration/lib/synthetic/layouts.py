@@ -52,6 +52,7 @@ class LayoutOptions:
     wrap: int = 38  # pdf_text: characters per extracted line of prose
     label_wrap: int = 16  # pdf_text: characters per line of a table label
     page_mark: str = "- 2 -"  # pdf_text: the footer printed where a page break cut a table
+    page_header: str = ""  # pdf_text: the running header of the next page (often the report title)
     page_break_row: int | None = None  # pdf_text: row of the longest table where the page broke
 
 
@@ -201,7 +202,7 @@ def _pdf_table(table: Table, options: LayoutOptions, page_break: int | None) -> 
     lines = []
     for r, row in enumerate(table.rows):
         if r == page_break:
-            lines += ["", options.page_mark, ""]
+            lines += ["", options.page_mark] + ([options.page_header] if options.page_header else []) + [""]
         labels = [c.text.replace("\n", "") for c in row.cells if c.role == LABEL and c.text]
         others = [c.text for c in row.cells if c.role != LABEL and c.text]
         for label in labels:

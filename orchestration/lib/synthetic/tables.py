@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..metrics import APPLICANT_COLUMNS, T4_BLOCKS, metrics_for, t3_rows
 from ..parsing.model import Number
@@ -222,6 +223,7 @@ _ORGANISATIONS = ("商业企业", "科研机构", "社会公益组织", "法律�
 T3_LABEL_COLUMNS = 3
 
 
+@lru_cache(maxsize=None)
 def t3_row_labels(template: str) -> dict[str, tuple[str, ...]]:
     """Row name → its label path (top label, or 三's group and sub-label), in printed order."""
     paths: dict[str, tuple[str, ...]] = {}
@@ -254,46 +256,46 @@ def t3_table(template: str, values: dict[str, Number | None], label: Labeler, nu
         Row([h(o) for o in _ORGANISATIONS] + ([h("小计")] if subtotals else [])),
     ]
 
-    def value_cells(numbers_by_column: dict[str, Number | None]) -> list[Cell]:
-        cells = [Cell(numbers.format(numbers_by_column[c])) for c in APPLICANT_COLUMNS]
+    def value_cells(row_numbers: list[Number | None]) -> list[Cell]:
+        texts = [numbers.format(n) for n in row_numbers]
         if subtotals:
-            organisation_sum = sum(numbers_by_column[c] or 0 for c in APPLICANT_COLUMNS[1:])
-            cells.append(Cell(numbers.format(organisation_sum)))
-        return cells + [Cell(numbers.format(numbers_by_column["total"]))]
+            texts.insert(len(APPLICANT_COLUMNS), numbers.format(sum(n or 0 for n in row_numbers[1:-1])))
+        return [Cell(text) for text in texts]
 
-    def row_values(row: str) -> dict[str, Number | None]:
-        return {c: values[f"t3.{row}.{c}"] for c in APPLICANT_COLUMNS + ("total",)}
-
+    keys_by_row = _t3_keys(template)
     paths = t3_row_labels(template)
     outcome_names = [r for r in paths if r not in _T3_TOP]
-    groups = [r.partition(".")[0] for r in outcome_names]
-    group_sizes = {g: groups.count(g) for g in set(groups)}
-    outcome_rows = len(outcome_names) + (subtotals * sum(1 for g, n in group_sizes.items() if n > 1))
+    groups_with_items = {r.partition(".")[0] for r in outcome_names if "." in r}
+    outcome_rows = len(outcome_names) + subtotals * len(groups_with_items)
     first_outcome = True
     for row, path in paths.items():
-        keys = tuple(f"t3.{row}.{c}" for c in APPLICANT_COLUMNS + ("total",))
+        keys = keys_by_row[row]
         cells: list[Cell] = []
+        group, _, item = row.partition(".")
         if row in _T3_TOP:
             cells.append(Cell(label(path[0]), LABEL, colspan=T3_LABEL_COLUMNS))
         else:
             if first_outcome:
                 cells.append(Cell(label(_T3_OUTCOMES), LABEL, rowspan=outcome_rows))
                 first_outcome = False
-            if len(path) == 1:
+            if not item:
                 cells.append(Cell(label(path[0]), LABEL, colspan=2))
             else:
-                group, _, item = row.partition(".")
                 items = _T3_GROUPS[group][1]
                 if item == next(iter(items)):
                     cells.append(Cell(label(path[0]), LABEL, rowspan=len(items) + subtotals))
                 cells.append(Cell(label(path[1]), LABEL))
-        rows.append(Row(cells + value_cells(row_values(row)), keys))
-        group, _, item = row.partition(".")
+        rows.append(Row(cells + value_cells([values[k] for k in keys]), keys))
         if subtotals and item and item == list(_T3_GROUPS[group][1])[-1]:
-            members = [r for r in outcome_names if r.startswith(group + ".")]
-            group_sum = {c: sum(values[f"t3.{m}.{c}"] or 0 for m in members) for c in APPLICANT_COLUMNS + ("total",)}
+            members = [keys_by_row[r] for r in outcome_names if r.startswith(group + ".")]
+            group_sum = [sum(values[member[i]] or 0 for member in members) for i in range(len(keys))]
             rows.append(Row([Cell(label("小计"), LABEL)] + value_cells(group_sum)))
     return Table(rows, width)
+
+
+@lru_cache(maxsize=None)
+def _t3_keys(template: str) -> dict[str, tuple[str, ...]]:
+    return {row: tuple(f"t3.{row}.{c}" for c in APPLICANT_COLUMNS + ("total",)) for row in t3_rows(template)}
 
 
 # ---------------------------------------------------------------- new: 表四
