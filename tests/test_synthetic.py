@@ -104,7 +104,7 @@ def test_messiness_of_spec_section_5_is_all_there(corpus_600):
     truths = list(read_truth(corpus_600))
     variants = Counter(v for t in truths for v in t["variants"])
     expected = {"traditional", "pinyin", "mirror_vocabulary", "mojibake_labels", "lost_labels",
-                "fullwidth_punctuation", "zero_width_chars", "thousands_separators", "fullwidth_digits",
+                "fullwidth_punctuation", "invisible_chars", "thousands_separators", "fullwidth_digits",
                 "zero_marks", "no_title", "fused_dates", "t3_subtotals", "t4_one_line", "units_next_line",
                 "label_line_breaks", "trailing_cells", "split_table", "page_break", "boilerplate", "crlf"}
     assert expected <= set(variants)

@@ -21,6 +21,7 @@ YEARS = {"old": (2014, 2018), "new2019": (2019, 2020), "new2021": (2021, 2024)}
 PROSE_YEARS = (2010, 2018)  # before 2014 many reports had no national table at all
 
 ZERO_MARKS = ("-", "—", "——", "/", "无")
+GARBLED_LABEL_SHARE = 0.35  # of the row labels of a report with garbled labels
 PAGE_MARKS = ("- {page} -", "— {page} —", "第 {page} 页 共 {pages} 页", "{page}")
 
 
@@ -56,7 +57,7 @@ class Style:
             "mojibake_labels": self.garbling == "mojibake",
             "lost_labels": self.garbling == "lost",
             "fullwidth_punctuation": self.fullwidth_punctuation,
-            "zero_width_chars": self.zero_width or bool(self.numbers.padding),
+            "invisible_chars": self.zero_width or bool(self.numbers.padding),
             "thousands_separators": self.numbers.thousands,
             "fullwidth_digits": self.numbers.fullwidth,
             "zero_marks": bool(self.numbers.zero_mark),
@@ -128,6 +129,7 @@ def _draw_style(rng: random.Random, template: str, layout: str, traditional: boo
         padding=rng.choice(("\u00a0", "\u3000", " ")) if unicode_only and rng.random() < 0.05 else "",
     )
     title = layout == PROSE or template != "old" or rng.random() < 0.7
+    opening = title and rng.random() < 0.75
     page_mark = script(rng.choice(PAGE_MARKS).format(page=rng.randint(2, 5), pages=rng.randint(5, 8)))
     return Style(
         script=script,
@@ -137,8 +139,8 @@ def _draw_style(rng: random.Random, template: str, layout: str, traditional: boo
         numbers=numbers,
         title=title,
         year_in_prose=title or rng.random() < 0.5,
-        opening=title and rng.random() < 0.75,
-        fused_dates=rng.random() < 0.1,
+        opening=opening,
+        fused_dates=opening and rng.random() < 0.1,  # the statistics period is stated in the opening
         t3_subtotals=template != "old" and rng.random() < 0.12,
         t4_one_line=template != "old" and rng.random() < 0.15,
         old_table=OldTableStyle(
@@ -166,8 +168,14 @@ def _draw_style(rng: random.Random, template: str, layout: str, traditional: boo
 
 def mirror(spec: ReportSpec) -> ReportSpec:
     """The same report re-published by a mirror site in traditional characters and its vocabulary."""
-    style = replace(spec.style, script=Script(traditional=True, mirror_vocabulary=True))
-    return replace(spec, style=style, encoding="utf-8")
+    mirrored = replace(spec, style=replace(spec.style, script=Script(traditional=True, mirror_vocabulary=True)))
+    return in_encoding(mirrored, "utf-8")
+
+
+def in_encoding(spec: ReportSpec, encoding: str) -> ReportSpec:
+    """The report saved in another encoding, its HTML declaring the new one."""
+    layout = replace(spec.style.layout, charset=encoding)
+    return replace(spec, encoding=encoding, style=replace(spec.style, layout=layout))
 
 
 def compose(spec: ReportSpec, cut_fraction: float | None = None) -> Composition:
@@ -177,7 +185,7 @@ def compose(spec: ReportSpec, cut_fraction: float | None = None) -> Composition:
     style = spec.style
     write = _Writer(spec, rng)
     label = Labeler(random.Random(spec.render_seed + 1), style.script, style.fullwidth_punctuation,
-                    style.garbling, 0.35, style.zero_width)
+                    style.garbling, GARBLED_LABEL_SHARE, style.zero_width)
     if spec.layout == PROSE:
         blocks, truth = _old_prose_report(spec, write, rng)
     elif spec.template == "old":

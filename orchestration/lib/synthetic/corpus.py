@@ -17,7 +17,7 @@ from typing import Iterator
 
 from ..parsing.identities import check_identities
 from ..parsing.model import STATUS_PARSED, STATUS_REJECTED
-from .compose import ReportSpec, compose, draw_spec, mirror
+from .compose import ReportSpec, compose, draw_spec, in_encoding, mirror
 from .layouts import HTML, MARKDOWN, PROSE, TABLE_LAYOUTS
 
 TRUTH_FILE = "truth.jsonl"
@@ -182,7 +182,14 @@ def _combination(seed: int, index: int) -> tuple[str, str]:
 
 def _render(spec: ReportSpec, kind: str = REPORT, cut_fraction: float | None = None) -> tuple[bytes, dict]:
     composition = compose(spec, cut_fraction)
-    data, encoding = _encode(composition.text, spec.encoding)
+    try:
+        data, encoding = composition.text.encode(spec.encoding), spec.encoding
+    except UnicodeEncodeError:
+        # A character with no place in the encoding (a rare place name in Big5): saved as UTF-8,
+        # as a publisher whose editor refused the legacy encoding would have done.
+        spec = in_encoding(spec, "utf-8")
+        composition = compose(spec, cut_fraction)
+        data, encoding = composition.text.encode("utf-8"), "utf-8"
     broken = spec.broken_rules
     if cut_fraction is not None:  # the cut may have taken away a key of the broken rule
         broken = tuple(sorted(v.rule.rule_id for v in check_identities(spec.template, composition.values)))
@@ -198,15 +205,6 @@ def _render(spec: ReportSpec, kind: str = REPORT, cut_fraction: float | None = N
         "expected_status": STATUS_PARSED,
         "variants": composition.variants,
     }
-
-
-def _encode(text: str, encoding: str) -> tuple[bytes, str]:
-    """Bytes in the report's encoding; UTF-8 when a character has no place in it (as a publisher
-    whose editor refused to save in Big5 would have done)."""
-    try:
-        return text.encode(encoding), encoding
-    except UnicodeEncodeError:
-        return text.encode("utf-8"), "utf-8"
 
 
 def _duplicate(rng: random.Random, spec: ReportSpec, name: str, data: bytes) -> tuple[bytes, str, dict]:
