@@ -261,13 +261,13 @@ def _old_table_report(spec: ReportSpec, write: _Writer, label: Labeler,
     v = spec.values
     headings = prose.OLD_HEADINGS
     blocks = _title(spec, write) + _opening(spec, write)
-    blocks += write.paragraphs([headings[0]] + prose.filler(rng, rng.randint(3, 6)))
+    blocks += write.paragraphs([headings[0]] + prose.filler(rng, rng.randint(5, 9)))
     blocks += write.paragraphs([headings[1], f"{{year}}年度,{{self}}全年主动公开政府信息{v['proactive.total']}条。"])
     blocks += write.paragraphs([headings[2], prose.applications_sentence(rng, v["apps.received"])])
     blocks += write.paragraphs([headings[3], "{year}年,{self}未收取任何政府信息公开费用。"
                                 if not v["fees.amount_10k_yuan"] else "{year}年,{self}依规定收取了少量检索、复制费用。"])
     blocks += write.paragraphs([headings[4], prose.review_sentence(rng, v["review.total"], v["litigation.total"])])
-    blocks += write.paragraphs([headings[5]] + rng.sample(prose.CLOSING, rng.randint(2, 3)))
+    blocks += write.paragraphs([headings[5]] + rng.sample(prose.CLOSING, rng.randint(2, 4)))
     heading = [write.script("政府信息公开情况统计表")]
     if not spec.style.title or rng.random() < 0.5:
         heading.append(f"({spec.year}年度)" if rng.random() < 0.6 else f"（{spec.year}年度）")
@@ -291,7 +291,7 @@ def _new_table_report(spec: ReportSpec, write: _Writer, label: Labeler,
     style = spec.style
     headings = prose.NEW_HEADINGS
     blocks = _title(spec, write) + _opening(spec, write)
-    filler = prose.filler(rng, rng.randint(3, 6))
+    filler = prose.filler(rng, rng.randint(5, 9))
     blocks += write.paragraphs([headings[0]] + filler[:-1])
     blocks += write.paragraphs([prose.applications_sentence(rng, v["t3.new_received.total"]), filler[-1]])
     blocks += write.paragraphs([headings[1]])
@@ -303,7 +303,7 @@ def _new_table_report(spec: ReportSpec, write: _Writer, label: Labeler,
         blocks.append(Lines(t4_one_line(v, label, style.numbers, rng.choice((" ", "  ", "\t")))))
     else:
         blocks.append(TableBlock(t4_table(v, label, style.numbers)))
-    blocks += write.paragraphs([headings[4]] + rng.sample(prose.CLOSING, rng.randint(2, 3)) + [headings[5]])
+    blocks += write.paragraphs([headings[4]] + rng.sample(prose.CLOSING, rng.randint(2, 4)) + [headings[5]])
     truth = dict(v)
     if style.states_processing_fee:
         blocks += write.paragraphs([prose.processing_fee_sentence(rng, v["s6.processing_fees_yuan"])])
@@ -317,7 +317,7 @@ def _old_prose_report(spec: ReportSpec, write: _Writer, rng: random.Random) -> t
     statements = prose.old_prose_statements(rng, spec.values)
     headings = prose.OLD_HEADINGS
     blocks = _title(spec, write) + _opening(spec, write)
-    filler = prose.filler(rng, rng.randint(5, 8))
+    filler = prose.filler(rng, rng.randint(7, 10))
     blocks += write.paragraphs([headings[0]] + filler[:-1])
     truth: dict[str, Number | None] = {}
     for section in range(1, 5):
@@ -328,7 +328,7 @@ def _old_prose_report(spec: ReportSpec, write: _Writer, rng: random.Random) -> t
                 truth.update(stated)
         if section == 1:
             blocks += write.paragraphs(filler[-1:])
-    blocks += write.paragraphs([headings[5]] + rng.sample(prose.CLOSING, rng.randint(2, 3)))
+    blocks += write.paragraphs([headings[5]] + rng.sample(prose.CLOSING, rng.randint(2, 4)))
     order = keys_for("old")
     return blocks + _ending(spec, write), {k: truth[k] for k in order if k in truth}
 
