@@ -146,6 +146,14 @@ def test_utf8_with_a_damaged_byte_is_read_as_utf8():
     assert doc.lines[0] == "商丘市工业和信息化委员会2017年政府信息公开工作年度报告"
 
 
+def test_a_stray_nul_byte_is_no_utf16():
+    data = seed("003")
+    at = data.index(b"\n") + 1
+    doc = load_document(data[:at] + b"\x00" + data[at:])
+    assert doc.encoding == "utf-8"
+    assert doc.lines == load_document(seed("003")).lines
+
+
 @pytest.mark.parametrize("data", [
     b"\x81\x20" * 200,  # GBK/Big5 lead bytes without trail bytes, and not UTF-8
     bytes(range(0x80, 0x100)) * 20,

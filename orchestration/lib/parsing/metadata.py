@@ -215,8 +215,8 @@ def _filled_by(text: _Text) -> _Name | None:
         return None
     name = _Name(line, *m.span("agency"))
     office = _GOVERNMENT_OFFICE.fullmatch(m.group("agency"))
-    subject = _prose_subject(text)
-    if office and subject:
+    subject = office and _prose_subject(text)
+    if subject:
         said = text.doc.lines[subject.line][subject.start:subject.end]
         if said in (office.group("place"), office.group("government"), office.group("place") + "人民政府"):
             name.end = name.start + office.end("government")
