@@ -81,7 +81,7 @@ class _Row:
     """One observed table row: a label cell and the cells after it up to the next row."""
 
     __slots__ = ("label", "label_line", "norm", "unit", "unit_line", "cells", "value_slot",
-                 "number_before_unit", "has_number", "expects_value")
+                 "value_before_unit", "has_number", "expects_value")
 
     def __init__(self, label: str, label_line: int):
         self.label = label
@@ -91,7 +91,7 @@ class _Row:
         self.unit_line = label_line
         self.cells: list[tuple[str, int, int]] = []
         self.value_slot: tuple[str, int, int] | None = None  # the cell right after the unit
-        self.number_before_unit: tuple[str, int, int] | None = None
+        self.value_before_unit: tuple[str, int, int] | None = None  # `5928` (or `-`) then `条`
         self.has_number = False
         self.expects_value = False
 
@@ -222,7 +222,8 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
                 row = current = _Row("", line)  # a row whose label is missing
                 rows.append(row)
             row.unit, row.unit_line = text, line
-            row.expects_value = row.number_before_unit is None
+            # after `5928` then `条` the row is complete; after `-` then `条` a number may still come
+            row.expects_value = row.value_before_unit is None or row.value_before_unit[2] == _DASH
             return
         if text in ZERO_MARKS:
             kind = _DASH
@@ -250,29 +251,34 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
         if row.expects_value:
             row.value_slot = cell
             row.expects_value = False
+        if row.unit is None and (row.value_before_unit is None or kind == _NUMBER):
+            row.value_before_unit = cell
         if kind == _NUMBER:
             row.has_number = True
-            if row.unit is None:
-                row.number_before_unit = cell
         row.cells.append(cell)
 
     open_text, open_line = "", start
     for i in range(start, end):
         line = lines[i]
-        if "|" not in line:
-            fragment = line.strip()
-            if not fragment:
+        if "|" in line:
+            if "---" in line and _MARKDOWN_RULE.fullmatch(line):
                 continue
-            if open_text and _continues_label(open_text, fragment):
-                open_text += fragment
-            else:
+            pieces = [piece.strip() for piece in line.split("|")]
+        else:
+            fragment = line.strip()
+            pieces = _spaced_cells(fragment) if " " in fragment or "\t" in fragment else None
+            if pieces is None:
+                if open_text and fragment and _continues_label(open_text, fragment):
+                    open_text += fragment
+                    continue
                 if open_text:
                     add(open_text, open_line)
+                    if current is not None:
+                        # no `|` after it: text on the next line starts a row, it is no value cell
+                        current.expects_value = False
+                # a blank line ends the cell above (page breaks of PDF text)
                 open_text, open_line = fragment, i
-            continue
-        if "---" in line and _MARKDOWN_RULE.fullmatch(line):
-            continue
-        pieces = [piece.strip() for piece in line.split("|")]
+                continue
         filled = len(pieces) - pieces.count("")
         first = pieces[0]
         if open_text:
@@ -298,12 +304,35 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
     return rows
 
 
+def _spaced_cells(fragment: str) -> list[str] | None:
+    """A row of PDF text, its cells separated by spaces (`条 388`, `(一)收到申请数 件 49`), as the
+    pieces of a `|` row; None when the spaces are not cell borders (`统计指标 单位 统计数`)."""
+    tokens = fragment.split()
+    value = tokens.pop() if _cell_kind(tokens[-1]) in (_NUMBER, _DASH) else None
+    while value and len(value) == 3 and value.isdigit() and tokens and len(tokens[-1]) <= 3 and tokens[-1].isdigit():
+        value = f"{tokens.pop()} {value}"  # `1 267`: a thousands group, not two cells
+    unit = tokens.pop() if tokens and tokens[-1] in UNITS else None
+    cells = [value, unit]
+    if value is None and unit is not None and tokens and _cell_kind(tokens[-1]) == _NUMBER:
+        cells = [unit, tokens.pop()]  # `388 条`
+    head = " ".join(tokens)
+    if (unit is None and (value is None or _cell_kind(value) == _DASH)) or _cell_kind(head) == _NUMBER:
+        return None
+    return [head, *(cell for cell in reversed(cells) if cell is not None), ""]
+
+
 def _value_cell(row: _Row, unit_column: bool) -> tuple[str, int, int] | None:
     """The cell holding the row's value, or None when the row has no value cell at all."""
-    if row.number_before_unit is not None and row.unit is not None:
-        return row.number_before_unit  # `5928` then `条`
-    if row.value_slot is not None:
-        return row.value_slot
+    before = row.value_before_unit if row.unit is not None else None
+    slot = row.value_slot
+    if before is not None and before[2] == _NUMBER:
+        return before
+    if slot is not None and slot[2] != _BLANK:
+        return slot
+    if before is not None:
+        return before
+    if slot is not None:
+        return slot
     numbers = [cell for cell in row.cells if cell[2] == _NUMBER]
     if numbers:
         return numbers[0]

@@ -1,8 +1,10 @@
 """Figures stated in prose (old reports without a table), marked as coming from prose.
 
 Two readers for reports that have no national table:
-- sentences that state the agency's own application, reconsideration, litigation or fee figures
-  for the year (`没有发生依申请公开政府信息事项` → apps.received 0, `共收到依申请公开1件` → 1);
+- sentences that state the agency's own figures for the year: applications (and their channels
+  after 其中), reconsideration, litigation, fees, and the proactive total in its exact wording
+  (`没有发生依申请公开政府信息事项` → apps.received 0, `共收到依申请公开1件` → 1,
+  `全年主动公开政府信息388条` → proactive.total 388);
 - local tables (2008–2013 provincial tables, custom tables): a row becomes an `old` key only
   when it counts the same quantity (申请总数, 网上申请, 否决, 行政复议数 …); every other row with a
   number is reported as an Issue so that nothing is dropped silently.
@@ -33,13 +35,18 @@ _CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十
 
 # The verb is required: `没有对政府信息公开申请收取任何费用` is about fees, not applications.
 _APPS_NONE = re.compile(
-    r"(?:没有|未)(?:发生|收到|接到|受理|接收)[^，,。；费]{0,15}?"
+    r"(?:没有|未)(?:发生|收到|接到|受理|接收)[^，,。；费]{0,25}?"
     r"(?:依申请公开|公开申请|信息公开的申请|公开信息的申请|公开政府信息的申请)"
     r"|无依申请公开(?:情况|事项|申请)"
 )
 _APPS_COUNT = re.compile(
     r"(?:收到|受理|接到|接收|办理)[^，,。；\d]{0,12}?(?P<term>依申请公开|公开申请|公开的申请|申请)[^，,。；\d]{0,8}?" + _COUNT
 )
+_APPS_CHANNEL = re.compile(r"(?P<channel>当面|传真|网络|网上|信函)申请" + _COUNT)
+_CHANNEL_KEYS = {"当面": "apps.in_person", "传真": "apps.fax", "网络": "apps.online", "网上": "apps.online",
+                 "信函": "apps.letter"}
+_PROACTIVE = re.compile(r"主动公开政府信息(?:共|总计|合计)?" + _COUNT)
+_NORMATIVE = re.compile(r"主动公开规范性文件(?:共)?" + _COUNT)
 # Applications of other kinds (许可, 审批, 信访 …) share the words 收到…申请.
 _OTHER_APPLICATIONS = re.compile(r"复议|诉讼|许可|审批|信访|办件|事项申请|补贴|项目")
 _REVIEW_COUNT = re.compile(r"行政复议[^，,。；\d]{0,8}?" + _COUNT)
@@ -55,6 +62,8 @@ _FEES_AMOUNT = re.compile(
 # the same quantity as an `old` key. Rows like 电子邮件申请, 其他, 申请内容不明确 or 行政申诉数 have no
 # counterpart and are reported, not mapped.
 _LOCAL_LABELS = {
+    "proactive.total": r"主动公开(?:政府)?信息总?",
+    "proactive.normative_docs": r"主动公开规范性文件",
     "apps.received": r"(?:收到|受理)?(?:依申请公开)?申请总?",
     "apps.in_person": r"当面(?:申请)?",
     "apps.fax": r"传真(?:申请)?",
@@ -144,7 +153,8 @@ def _read_sentences(lines: list[str], year: int | None, extraction: Extraction) 
             found[key] = (value, Provenance(line=line + 1, source=SOURCE_PROSE, text=sentence.strip()))
 
     for line, heading, sentence in _sentences(lines):
-        if not ("申请" in sentence or "复议" in sentence or "诉讼" in sentence or "费" in sentence):
+        if not ("申请" in sentence or "复议" in sentence or "诉讼" in sentence or "费" in sentence
+                or "主动公开" in sentence):
             continue
         years: list[str] = []  # the years the current clause speaks of, carried to the next ones
         for clause in _CLAUSE_END.split(sentence):
@@ -157,13 +167,21 @@ def _read_sentences(lines: list[str], year: int | None, extraction: Extraction) 
 
 def _read_clause(clause: str, heading: str, sentence: str, line: int, state, extraction: Extraction) -> None:
     on_disclosure = "公开" in sentence or "公开" in heading
-    if "申请" in clause and not _OTHER_APPLICATIONS.search(clause):
+    if "主动公开" in clause:
+        for pattern, key in ((_PROACTIVE, "proactive.total"), (_NORMATIVE, "proactive.normative_docs")):
+            if match := pattern.search(clause):
+                _state_count(key, match, clause, line, sentence, state, extraction)
+    if "申请" in clause and not _OTHER_APPLICATIONS.search(sentence):
         if _APPS_NONE.search(clause):
             state("apps.received", 0, line, sentence)
-        elif match := _APPS_COUNT.search(clause):
-            # a bare 申请 is an information request only under a heading on 依申请公开
-            if match["term"] != "申请" or "依申请" in heading or "申请公开" in heading:
-                _state_count("apps.received", match, clause, line, sentence, state, extraction)
+        elif (match := _APPS_COUNT.search(clause)) and (
+                # a bare 申请 is an information request only under a heading on 依申请公开
+                match["term"] != "申请" or "依申请" in heading or "申请公开" in heading):
+            _state_count("apps.received", match, clause, line, sentence, state, extraction)
+        elif "其中" in sentence and _APPS_COUNT.search(sentence):
+            # `共收到政府信息公开申请5件,其中当面申请1件、网络申请4件`
+            for match in _APPS_CHANNEL.finditer(clause):
+                _state_count(_CHANNEL_KEYS[match["channel"]], match, clause, line, sentence, state, extraction)
     if ("复议" in clause or "诉讼" in clause) and not _OUTCOME_WORDS.search(clause):
         if on_disclosure or "复议" in heading or "诉讼" in heading:
             negated = _NEGATION.search(clause)
