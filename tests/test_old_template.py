@@ -253,3 +253,14 @@ def test_a_label_right_after_a_unit_is_not_taken_for_the_value():
     assert extraction.values["replies.denied.commercial_secret"] is None
     assert extraction.provenance["replies.denied.commercial_secret"].note == "no value cell"
     assert extraction.values["replies.denied.privacy"] == DISTINCT["replies.denied.privacy"]
+
+
+def test_pdf_text_with_wrapped_labels_spaced_cells_and_a_page_break():
+    lines = fixture_lines("pdf_text.txt")
+    assert find_old_table(lines)
+    extraction = parse_old_table(lines)
+    # pdftotext drops a blank cell: 涉及个人隐私 keeps only its unit
+    assert extraction.values == {**DISTINCT, "channel.wechat": 0, "replies.denied.privacy": None}
+    assert extraction.provenance["replies.denied.privacy"].note == "no value cell"
+    assert not issue_codes(extraction)
+    assert_provenance_points_at_values(extraction, lines)
