@@ -125,3 +125,24 @@ def test_title_year_wins_over_a_conflicting_table_header():
 def test_spaces_in_the_published_name_are_kept_raw_only():
     meta = meta_of("填报单位(盖章):安康市 工信局 | |", "(2018年度)")
     assert (meta.agency, meta.agency_raw) == ("安康市工信局", "安康市 工信局")
+
+
+def test_title_with_spaces_breadcrumb_and_year_only_title():
+    meta = meta_of("首页 > 政务公开", "安康市 工信局 2018年度 政府信息公开工作年度报告", "一、概述")
+    assert (meta.agency, meta.agency_raw, meta.year) == ("安康市工信局", "安康市 工信局", 2018)
+    meta = meta_of("2018年政府信息公开工作年度报告", "填表单位(盖章):淮北市商务局", "2019年,我局将继续努力。")
+    assert (meta.agency, meta.year) == ("淮北市商务局", 2018)
+    assert meta.issues == []
+
+
+def test_bare_agency_qualified_by_a_longer_place_name():
+    meta = meta_of(
+        "2018年,市财政局认真贯彻落实《条例》,按照市政府要求,",
+        "在石家庄市政府门户网站和石家庄市财政局网站公开信息。",
+    )
+    assert (meta.agency, meta.year) == ("石家庄市财政局", 2018)
+
+
+def test_a_zone_named_as_subject_is_not_made_a_government():
+    meta = meta_of("某某高新区2018年政府信息公开工作年度报告")
+    assert (meta.agency, meta.year) == ("某某高新区", 2018)

@@ -30,18 +30,23 @@ class Metadata:
 
 
 _FIRST_YEAR = 2000  # reports start with the 2008 regulations; older years are not report years
-_NAME = r"[^\s,.;:!?、。“”\"'《》()|]"
+_NAME = r"[^\s,.;:!?、。“”\"'《》()|>»]"
 _SUBJECT = r"(?:政府信息公开|政务公开|信息公开)"
 _REPORT = r"[^\s,。|]{0,10}?(?:报告|年报)"
 _SUFFIX = r"(?:\s*[_|\-—–].*)?"  # `… 年度报告_商丘市人民政府` (page title of the site)
+# In a title the name may hold spaces (`安康市 工信局`); not `>` of a breadcrumb before it.
+_TITLE_NAME = rf"(?:{_NAME}|(?<=\S) (?=\S))"
 _TITLE = (
-    re.compile(rf"(?P<agency>{_NAME}{{2,40}}?)(?:关于)?(?P<year>\d{{4}})年度?的?{_SUBJECT}{_REPORT}{_SUFFIX}"),
-    re.compile(rf"(?P<year>\d{{4}})年度?(?P<agency>{_NAME}{{2,40}}?){_SUBJECT}{_REPORT}{_SUFFIX}"),
+    re.compile(rf"(?P<agency>{_TITLE_NAME}{{2,40}}?)\s*(?:关于)?\s*(?P<year>\d{{4}})\s*年度?\s*的?"
+               rf"{_SUBJECT}{_REPORT}{_SUFFIX}"),
+    # `2018年淮北市商务局政府信息公开…报告`, and `2018年政府信息公开工作年度报告` (year only)
+    re.compile(rf"(?P<year>\d{{4}})\s*年度?\s*(?P<agency>{_TITLE_NAME}{{0,40}}?)\s*{_SUBJECT}{_REPORT}{_SUFFIX}"),
 )
 _TITLE_LINES = 15
 # `向社会公布柞水县2018年政府信息公开年度报告`
 _PROSE_SUBJECT = re.compile(rf"(?:公布|发布|编制|印发)(?P<agency>{_NAME}{{2,30}}?)\d{{4}}年度?{_SUBJECT}")
-_FILLED_BY = re.compile(r"填报单位(?:\([^)]{0,4}\))?:\s*(?P<agency>[^|]+?)\s*(?:\||$|\s\S{2,6}:)")
+_FILLED_BY_LABELS = ("填报单位", "填表单位", "填报机关", "报送单位")
+_FILLED_BY = re.compile(r"\w{4}(?:\([^)]{0,4}\))?:\s*(?P<agency>[^|]+?)\s*(?:\||$|\s\S{2,6}:)")
 # `2021年,区经信局扎实推进…`: an agency (named down to its type) as the subject of a sentence
 _SENTENCE_AGENCY = re.compile(
     rf"{_NAME}{{1,20}}?(?:委员会|办公室|人民政府|政府|局|委|办|厅|院|中心|所|站|队|馆|署|会)"
@@ -49,6 +54,8 @@ _SENTENCE_AGENCY = re.compile(
 _NOT_AN_AGENCY_START = frozenset("在按根据对为以从向经由于我本该全各其此今去明")
 _PLACE_LEVELS = "省市县区州旗盟"
 _BARE_PLACE = re.compile(rf"{_NAME}{{1,20}}[{_PLACE_LEVELS}]")
+# Zones named like places are run by a 管委会, not a 人民政府: their bare name is kept.
+_ZONES = ("开发区", "园区", "高新区", "示范区", "试验区", "保税区", "合作区", "风景区", "管理区")
 # 柞水县人民政府办公室 compiles the report of 柞水县人民政府
 _GOVERNMENT_OFFICE = re.compile(rf"(?P<government>(?P<place>{_NAME}+?[{_PLACE_LEVELS}])(?:人民)?政府)办公[室厅]")
 # What precedes 区/县/市 in words that are not place names (全区, 辖区, 按照区政府, 城市 …).
@@ -58,6 +65,8 @@ _NOT_PLACE = frozenset(
     " 召开 深入 全面 进行 开展 会同".split()
 )
 _MIN_PLACE_MENTIONS = 2
+_LONGEST_PLACE = 4  # 乌鲁木齐 (without the level character)
+_SPACES = re.compile(r"\s+")
 
 
 class _Text:
@@ -103,7 +112,7 @@ def extract_metadata(doc: Document) -> Metadata:
     meta = Metadata()
     text = _Text(doc)
     title, title_year = _title(doc.lines)
-    meta.year = title_year or _year(text.text, meta.issues)
+    meta.year = title_year or _year(text.text)
     if title_year:
         table_year = _table_header_year(text.text)
         if table_year and table_year != title_year:
@@ -138,7 +147,8 @@ def _title(lines: list[str]) -> tuple[_Name | None, int | None]:
             for pattern in _TITLE:
                 m = pattern.fullmatch(line)
                 if m and _plausible_year(m.group("year")):
-                    return _Name(i, *m.span("agency")), int(m.group("year"))
+                    name = _Name(i, *m.span("agency")) if m.group("agency") else None
+                    return name, int(m.group("year"))
         seen += 1
         if seen == _TITLE_LINES:
             break
@@ -166,7 +176,7 @@ def _table_header_year(text: str) -> int | None:
 _PERIOD_YEAR = re.compile(r"\D{0,6}((?:19|20)\d{2})")
 
 
-def _year(text: str, issues: list[Issue]) -> int | None:
+def _year(text: str) -> int | None:
     # 统计期限自2018年1月1日 — also when 年/月/日 were lost and digits fused (`自201711日`): the
     # first four digits of the run are the year.
     pos = text.find("统计期限")
@@ -206,7 +216,7 @@ def _sentence_years(text: str) -> Counter:
 
 
 def _filled_by(text: _Text) -> _Name | None:
-    pos = text.text.find("填报单位")
+    pos = next((p for p in map(text.text.find, _FILLED_BY_LABELS) if p != -1), -1)
     if pos == -1:
         return None
     line, column = text.locate(pos)
@@ -250,11 +260,17 @@ def _prose_agency(text: _Text) -> _Name | None:
 def _mark_bare_place(text: _Text, name: _Name) -> None:
     """`柞水县` as the subject of the report: the report is the county government's."""
     said = text.doc.lines[name.line][name.start:name.end]
-    name.government = bool(_BARE_PLACE.fullmatch(said)) and "政府" not in said
+    name.government = bool(_BARE_PLACE.fullmatch(said)) and not said.endswith(_ZONES)
+
+
+def _is_han(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
 
 
 def _qualify(text: _Text, name: _Name, issues: list[Issue]) -> None:
-    """`区经信局` → `路桥区经信局`, with the place the text names most (路桥区, 路桥门户网站 …)."""
+    """`区经信局` → `路桥区经信局`, with the place the text names most (路桥区, 路桥门户网站 …).
+    Places are found by their last two characters; a longer name (石家庄市) is the one those
+    two are always part of."""
     said = text.doc.lines[name.line][name.start:name.end]
     level = said[0]
     if level not in "区县市" or name.government:
@@ -264,7 +280,7 @@ def _qualify(text: _Text, name: _Name, issues: list[Issue]) -> None:
     pos = body.find(level)
     while pos != -1:
         place = body[pos - 2:pos] if pos >= 2 else ""
-        if (len(place) == 2 and all("\u4e00" <= c <= "\u9fff" for c in place)
+        if (len(place) == 2 and all(map(_is_han, place))
                 and place[-1] not in _NOT_PLACE_END and place[0] not in _NOT_PLACE_END
                 and place not in _NOT_PLACE):
             where.setdefault(place, pos - 2)
@@ -275,8 +291,13 @@ def _qualify(text: _Text, name: _Name, issues: list[Issue]) -> None:
         issues.append(Issue(
             "agency_unqualified", f"agency published as {said}: no place name found to qualify it"))
         return
-    line, column = text.locate(where[mentions[0][1]])
-    name.prefix = (line, column, column + 2)
+    count, place = mentions[0]
+    at = where[place]
+    while (len(place) < _LONGEST_PLACE and at > 0 and _is_han(body[at - 1])
+           and body[at - 1] not in _NOT_PLACE_END and body.count(body[at - 1] + place) == count):
+        at, place = at - 1, body[at - 1] + place
+    line, column = text.locate(at)
+    name.prefix = (line, column, column + len(place))
 
 
 def _render(text: _Text, name: _Name) -> tuple[str, str]:
@@ -287,4 +308,4 @@ def _render(text: _Text, name: _Name) -> tuple[str, str]:
         simplified = text.doc.lines[name.prefix[0]][name.prefix[1]:name.prefix[2]] + simplified
     if name.government:
         raw, simplified = raw + "人民政府", simplified + "人民政府"
-    return raw.strip(), re.sub(r"\s+", "", simplified)
+    return raw.strip(), _SPACES.sub("", simplified)
