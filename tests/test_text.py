@@ -208,6 +208,14 @@ def test_html_table_split_in_two_flattens_like_the_seed_table():
         row for row in html_rows if row != "2.延期办结数 | 0 |"]
 
 
+def test_big5_html_with_a_long_ascii_head_is_told_from_gb18030():
+    body = fixture("report_003_mirror.txt").decode("utf-8")
+    page = "<html><head><style>" + "td { border: 1px solid #000; }\n" * 400 + "</style></head><body>"
+    doc = load_document((page + body.replace("\n", "<br>\n") + "</body></html>").encode("big5"))
+    assert doc.encoding == "big5"
+    assert doc.lines[0] == "商丘市工业和信息化委员会2017年政府信息公开工作年度报告"
+
+
 def test_html_in_gbk_is_decoded_then_converted():
     data = fixture("report_003.html").decode("utf-8").replace('charset="utf-8"', 'charset="gbk"')
     doc = load_document(data.encode("gbk"))

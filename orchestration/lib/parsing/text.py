@@ -175,6 +175,16 @@ _SAMPLE = 1000  # characters scored per candidate: enough to tell, scoring is pe
 _MIN_PLAUSIBILITY = 0.3
 
 
+def _sample(text: str) -> str:
+    """The first _SAMPLE telling characters (an HTML page may start with pages of CSS)."""
+    sample = ""
+    for start in range(0, len(text), 8 * _SAMPLE):
+        sample += _NEUTRAL.sub("", text[start:start + 8 * _SAMPLE])
+        if len(sample) >= _SAMPLE:
+            break
+    return sample[:_SAMPLE]
+
+
 def _lenient(data: bytes, codec: str) -> str | None:
     """Decode with replacement characters if only a few bytes are bad (a truncated or
     slightly damaged file), else None."""
@@ -219,9 +229,9 @@ def _decode(data: bytes, notes: list[Issue]) -> tuple[str, str]:
     if not candidates:
         raise UndecodableError("not valid UTF-8, UTF-16, GBK/GB18030 or Big5 text")
     # Big5 bytes often decode as GB18030 too (and the reverse): keep the one that reads as Chinese.
-    scored = [(_plausibility(text[:_SAMPLE]), -i, codec, text) for i, (codec, text) in enumerate(candidates)]
+    scored = [(_plausibility(_sample(text)), -i, codec, text) for i, (codec, text) in enumerate(candidates)]
     score, _, codec, text = max(scored)
-    if score < _MIN_PLAUSIBILITY and len(_NEUTRAL.sub("", text[:_SAMPLE])) >= 20:
+    if score < _MIN_PLAUSIBILITY and len(_sample(text)) >= 20:
         raise UndecodableError(
             f"no encoding gives plausible Chinese text (best: {codec}, "
             f"{score:.0%} common characters)"
