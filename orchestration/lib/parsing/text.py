@@ -70,15 +70,16 @@ _COMMON_CJK = frozenset(
     | _double_byte_chars("big5", range(0xC6, 0xC7), list(range(0x40, 0x7F)))
 )
 # Punctuation and spaces that say nothing about whether a decoding is right.
-_NEUTRAL = re.compile(r"[\x00-\x7f\u2000-\u206f\u3000-\u303f\uff00-\uffef\u00a0\u00b7]")
+_NEUTRAL = re.compile(r"[\x00-\x7f\u2000-\u206f\u3000-\u303f\uff00-\uffef\u00a0\u00b7]+")
+
+
+def _common_share(telling: str) -> float:
+    return sum(map(_COMMON_CJK.__contains__, telling)) / len(telling) if telling else 0.0
 
 
 def _plausibility(text: str) -> float:
     """Share of the telling characters that are common Chinese characters (0 if none)."""
-    telling = _NEUTRAL.sub("", text)
-    if not telling:
-        return 0.0
-    return sum(map(_COMMON_CJK.__contains__, telling)) / len(telling)
+    return _common_share(_NEUTRAL.sub("", text))
 
 
 def _opencc_dict(name: str) -> dict[str, str]:
@@ -178,8 +179,8 @@ _MIN_PLAUSIBILITY = 0.3
 def _sample(text: str) -> str:
     """The first _SAMPLE telling characters (an HTML page may start with pages of CSS)."""
     sample = ""
-    for start in range(0, len(text), 8 * _SAMPLE):
-        sample += _NEUTRAL.sub("", text[start:start + 8 * _SAMPLE])
+    for start in range(0, len(text), 2 * _SAMPLE):
+        sample += _NEUTRAL.sub("", text[start:start + 2 * _SAMPLE])
         if len(sample) >= _SAMPLE:
             break
     return sample[:_SAMPLE]
@@ -229,9 +230,12 @@ def _decode(data: bytes, notes: list[Issue]) -> tuple[str, str]:
     if not candidates:
         raise UndecodableError("not valid UTF-8, UTF-16, GBK/GB18030 or Big5 text")
     # Big5 bytes often decode as GB18030 too (and the reverse): keep the one that reads as Chinese.
-    scored = [(_plausibility(_sample(text)), -i, codec, text) for i, (codec, text) in enumerate(candidates)]
-    score, _, codec, text = max(scored)
-    if score < _MIN_PLAUSIBILITY and len(_sample(text)) >= 20:
+    scored = []
+    for i, (codec, text) in enumerate(candidates):
+        sample = _sample(text)
+        scored.append((_common_share(sample), -i, codec, text, len(sample)))
+    score, _, codec, text, telling = max(scored)
+    if score < _MIN_PLAUSIBILITY and telling >= 20:
         raise UndecodableError(
             f"no encoding gives plausible Chinese text (best: {codec}, "
             f"{score:.0%} common characters)"
