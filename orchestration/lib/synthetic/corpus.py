@@ -31,6 +31,7 @@ TEMPLATE_LAYOUTS: dict[str, tuple[str, ...]] = {
 }
 COMBINATIONS = tuple((t, layout) for t, layouts in TEMPLATE_LAYOUTS.items() for layout in layouts)
 
+_CHUNK = 250  # files per unit of work; small enough to stream, large enough to amortize a process hop
 JUNK_KINDS = ("empty", "png", "pdf", "zip", "random_bytes", "truncated")
 _EXTENSIONS = {HTML: ".html", MARKDOWN: ".md"}
 _JUNK_HEADERS = {
@@ -95,9 +96,6 @@ def generate_corpus(n: int, out: Path, seed: int = 0, *, workers: int | None = N
     summary.by_kind, summary.by_template, summary.by_layout = (
         dict(counts["kind"]), dict(counts["template"]), dict(counts["layout"]))
     return summary
-
-
-_CHUNK = 250
 
 
 @dataclass(frozen=True)
