@@ -41,9 +41,11 @@ _SECTION_ROWS = {
 _LABEL_END = re.compile(r"数量?[ \t\u3000]*(?:[|\n(（]|$)")
 _MAX_LABEL_CELL = 80  # a longer first cell is prose, not a row label
 _MAX_TABLE_LINE = 100
+_UNIT_OR_VALUE_LINE = re.compile(r"\s*(?:(?:人次|万元|[条件次篇个人元项%])(?:\s+\S+)?|[\d,.\-—/]+)\s*")
 _CLUSTER_GAP = 60  # lines between two label hits of one table (six unlabelled-数 rows, one cell a line)
+_MAX_CELL_LINE = 40  # hits further apart are one table still when every line between is this short
 _LOOK_BACK = 15  # lines before the first hit that may hold title, header and first rows
-_LOOK_AHEAD = 12  # lines after the last hit that may hold its unit and value
+_LOOK_AHEAD = 12  # lines after the last hit (or the last unit/value line) that may still be the table
 # Exact value-row labels, and the groups of keys they span (proactive, apps, org …), needed to call
 # it the national table: a provincial table shares a few labels (the six 不同意公开 reasons) but
 # not across the table's sections.
@@ -52,7 +54,11 @@ _MIN_EXACT_GROUPS = 3
 
 _BLANK, _UNIT, _DASH, _NUMBER, _TEXT = range(5)
 _NUMERIC = re.compile(r"[+\-＋－]?[0-9０-９][0-9０-９,，.．\s]*")
-_NUMBER_WITH_UNIT = re.compile(r"([0-9０-９][0-9０-９,，.．\s]*?)\s*(人次|万元|[条件次篇个人元项%])")
+# A value and its unit in one cell, either way round: `5928条`, `-条`, `条 5928`.
+_FUSED_CELL = re.compile(
+    r"(?P<value>[0-9０-９][0-9０-９,，.．\s]*?|[-—–－/／―─]{1,3})\s*(?P<unit>人次|万元|[条件次篇个人元项%])"
+    r"|(?P<unit_first>人次|万元|[条件次篇个人元项%])\s*(?P<value_after>[0-9０-９][0-9０-９,，.．\s]*|[-—–－/／―─]{1,3})"
+)
 _ROW_START = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中")
 _MARKDOWN_RULE = re.compile(r"[\s|:\-]*-{3}[\s|:\-]*")
 _LABEL_NOISE = re.compile(
@@ -162,7 +168,8 @@ def _locate_table(lines: list[str]) -> tuple[int, int] | None:
     best_count = count = 0
     previous = hits[0]
     for index in hits:
-        if index - previous > _CLUSTER_GAP:
+        if index - previous > _CLUSTER_GAP and any(
+                len(lines[i]) > _MAX_CELL_LINE for i in range(previous + 1, index)):
             first, count = index, 0
         count += 1
         previous = index
@@ -171,8 +178,11 @@ def _locate_table(lines: list[str]) -> tuple[int, int] | None:
     start = best_first
     while start > 0 and best_first - start < _LOOK_BACK and len(lines[start - 1]) <= _MAX_TABLE_LINE:
         start -= 1
-    end = best_last + 1
-    while end < len(lines) and end - best_last <= _LOOK_AHEAD and len(lines[end]) <= _MAX_TABLE_LINE:
+    # Rows after the last label ending in 数 (专项经费, garbled labels) show by their units and values.
+    end = last_seen = best_last + 1
+    while end < len(lines) and end - last_seen <= _LOOK_AHEAD and len(lines[end]) <= _MAX_TABLE_LINE:
+        if "|" in lines[end] or _UNIT_OR_VALUE_LINE.fullmatch(lines[end]):
+            last_seen = end
         end += 1
     return start, end
 
@@ -196,7 +206,7 @@ def _cell_kind(text: str) -> int:
 def _continues_label(open_text: str, fragment: str) -> bool:
     """A label broken over lines: `(一)主动公开政府信息数` then `(不同渠道和方式公开相同信息计1条)`."""
     return (_cell_kind(open_text) == _TEXT and _cell_kind(fragment) == _TEXT
-            and not _ROW_START.match(fragment))
+            and not _ROW_START.match(fragment) and not _FUSED_CELL.fullmatch(fragment))
 
 
 def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
@@ -229,9 +239,13 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
             kind = _DASH
         elif text.isdigit() or _NUMERIC.fullmatch(text):
             kind = _NUMBER
-        elif text[0].isdigit() and (fused := _NUMBER_WITH_UNIT.fullmatch(text)):
-            add(fused.group(1), line)  # `5928条` in one cell
-            add(fused.group(2), line)
+        elif len(text) <= 16 and (fused := _FUSED_CELL.fullmatch(text)):
+            if fused["unit"]:
+                add(fused["value"], line)
+                add(fused["unit"], line)
+            else:
+                add(fused["unit_first"], line)
+                add(fused["value_after"], line)
             return
         else:
             if (row is not None and row.expects_value and len(text) <= 12 and not _ROW_START.match(text)
@@ -266,6 +280,8 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
             pieces = [piece.strip() for piece in line.split("|")]
         else:
             fragment = line.strip()
+            if fragment.isdigit() and 0 < i < len(lines) - 1 and not lines[i - 1].strip() and not lines[i + 1].strip():
+                continue  # a page number between two page breaks of PDF text
             pieces = _spaced_cells(fragment) if " " in fragment or "\t" in fragment else None
             if pieces is None:
                 if open_text and fragment and _continues_label(open_text, fragment):
