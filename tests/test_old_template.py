@@ -264,3 +264,27 @@ def test_pdf_text_with_wrapped_labels_spaced_cells_and_a_page_break():
     assert extraction.provenance["replies.denied.privacy"].note == "no value cell"
     assert not issue_codes(extraction)
     assert_provenance_points_at_values(extraction, lines)
+
+
+def test_lost_labels_over_long_stretches_and_fused_value_unit_cells():
+    lines = fixture_lines("one_cell_per_line.txt")
+    lost = {"2.同意公开答复数", "3.同意部分公开答复数", "4.不同意公开答复数", "其中:涉及国家秘密",
+            "1.专职人员数(不包括政府公报及政府网站工作人员数)", "2.兼职人员数",
+            "(四)政府信息公开专项经费(不包括用于政府公报编辑管理及政府网站建设维护等方面的经费)",
+            "(一)召开政府信息公开工作会议或专题会议数", "(二)举办各类培训班数", "(三)接受培训人员数"}
+    lines = ["?" * len(line) if line in lost else line for line in lines]
+    at = lines.index("2.政府网站公开政府信息数")
+    assert lines[at + 2:at + 5] == ["条", "|", "104"]
+    lines[at + 2:at + 5] = ["104条"]  # value and unit in one cell
+    at = lines.index("2.传真申请数")
+    lines[at + 2:at + 5] = ["-件"]
+    extraction = parse_old_table(lines)
+    expected = {**DISTINCT, "proactive.total": 5928, "channel.gazette": 0, "channel.wechat": 0,
+                "org.staff_total": None, "apps.fax": 0}
+    del expected["training.sessions"]  # 0.5 is no count, whatever its label
+    assert extraction.values == expected
+    assert [(i.code, i.key) for i in extraction.issues] == [("bad_cell", "training.sessions")]
+    notes = {key for key, p in extraction.provenance.items() if p.note == "aligned by order: label garbled"}
+    assert notes == {"replies.granted", "replies.partial", "replies.denied", "replies.denied.state_secret",
+                     "org.staff_fulltime", "org.staff_parttime", "org.budget_10k_yuan",
+                     "training.meetings", "training.trainees"}
