@@ -288,3 +288,16 @@ def test_lost_labels_over_long_stretches_and_fused_value_unit_cells():
     assert notes == {"replies.granted", "replies.partial", "replies.denied", "replies.denied.state_secret",
                      "org.staff_fulltime", "org.staff_parttime", "org.budget_10k_yuan",
                      "training.meetings", "training.trainees"}
+
+
+def test_a_readable_local_row_in_a_missing_rows_place_is_not_read_as_that_row():
+    lines = fixture_lines("markdown_rows.txt")
+    at = lines.index("| 1.属于已主动公开范围数 | 件 | 125 |")
+    lines[at] = "| 其中:电话申请数 | 件 | 9 |"
+    extraction = parse_old_table(lines)
+    expected = dict(DISTINCT)
+    del expected["replies.already_public"]
+    assert extraction.values == expected
+    (unaligned,) = [i for i in extraction.issues if i.code == "row_unaligned"]
+    assert unaligned.key == "replies.already_public"
+    assert "'其中:电话申请数'" in unaligned.message and "local row" in unaligned.message

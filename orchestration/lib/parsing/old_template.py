@@ -68,6 +68,12 @@ _LABEL_NOISE = re.compile(
 
 _STRONG_LABEL = 0.6  # bigram similarity above which a label identifies its row
 _SURE_LABEL = 0.9
+_PARTIAL_LABEL = 0.5  # a half-repaired label (`其碎形数` for 其他情形数) shares this many characters
+# A label is garbled (mojibake, lost glyphs) when it holds the marks GBK read one byte off leaves
+# (`?`, bopomofo, box drawing, enclosed numbers) or few of its bigrams occur in any template label;
+# a readable label that matches no row is a local extra row, never placed by order.
+_MOJIBAKE_MARK = re.compile(r"[?？\ufffd\u2460-\u24ff\u2500-\u257f\u3100-\u312f]")
+_GARBLED_VOCABULARY_SHARE = 0.3
 _NO_MATCH = float("-inf")
 
 
@@ -143,6 +149,23 @@ def _template() -> tuple[tuple[_TemplateRow, ...], dict[str, int]]:
 @lru_cache(maxsize=1)
 def _template_labels() -> frozenset[str]:
     return frozenset(row.norm for row in _template()[0])
+
+
+@lru_cache(maxsize=1)
+def _template_vocabulary() -> frozenset[str]:
+    return frozenset().union(*(row.bigrams for row in _template()[0]))
+
+
+def _shared_characters(row: _Row, template: _TemplateRow) -> float:
+    observed, expected = set(row.norm), set(template.norm)
+    return 2 * len(observed & expected) / (len(observed) + len(expected)) if observed else 0.0
+
+
+def _looks_garbled(row: _Row) -> bool:
+    if not row.norm or _MOJIBAKE_MARK.search(row.label):
+        return True
+    bigrams = _bigrams(row.norm)
+    return len(bigrams & _template_vocabulary()) < _GARBLED_VOCABULARY_SHARE * len(bigrams)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,6 +297,13 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
     open_text, open_line = "", start
     for i in range(start, end):
         line = lines[i]
+        if line == "|":  # one cell a line: the border closes the open cell, or a blank one
+            if open_text:
+                add(open_text, open_line)
+                open_text = ""
+            elif current is not None and current.expects_value:
+                add("", i)
+            continue
         if "|" in line:
             if "---" in line and _MARKDOWN_RULE.fullmatch(line):
                 continue
@@ -572,11 +602,15 @@ def _place_stretch(rows, templates, row_range, template_range, placed, unplaced)
             if not unit_agrees:
                 notes.append(f"unit {row.unit} where the template has {template.unit}")
             placed[template_range[j]] = (row_range[i], "; ".join(notes) or None)
-        elif by_order and unit_agrees:
+        elif by_order and unit_agrees and (_shared_characters(row, template) >= _PARTIAL_LABEL
+                                           or _looks_garbled(row)):
             why = "label garbled" if row.label else "label missing"
             if row.unit is None:
                 why += ", no unit"
             placed[template_range[j]] = (row_range[i], f"aligned by order: {why}")
+        elif by_order and unit_agrees:
+            unplaced.append((row_range[i], f"a readable label that is not {template.key}'s: a local row, "
+                                           "and the template row is missing", template.key))
         else:
             unplaced.append((row_range[i], f"label does not identify it as {template.key} and the rows "
                                            "around it do not match the template one to one", template.key))
@@ -597,7 +631,7 @@ def _put_value(extraction: Extraction, lines: list[str], row: _Row, template: _T
     if line == row.label_line:
         text = lines[line].strip()
     else:
-        text = " | ".join(part for part in (row.label, row.unit, raw) if part)
+        text = " | ".join(filter(None, (row.label, row.unit, raw)))
     if raw.isascii() and raw.isdigit():  # the common case, without the general cell rules
         value = int(raw)
     else:
