@@ -66,24 +66,26 @@ _LABEL_NOISE = re.compile(
     r"|[(（][^)）]*[)）]|[\W_]+"
 )
 
+_NUMBERING = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、])")
+_NUMBERING_SPELLING = str.maketrans({"（": "(", "）": ")", "、": ".", "．": "."})
+
 _STRONG_LABEL = 0.6  # bigram similarity above which a label identifies its row
 _SURE_LABEL = 0.9
-_PARTIAL_LABEL = 0.5  # a half-repaired label (`其碎形数` for 其他情形数) shares this many characters
-# A label is garbled (mojibake, lost glyphs) when it holds the marks GBK read one byte off leaves
-# (`?`, bopomofo, box drawing, enclosed numbers) or few of its bigrams occur in any template label;
-# a readable label that matches no row is a local extra row, never placed by order.
+_PARTIAL_LABEL = 0.5  # a half-repaired `(三)其碎形数` shares this many characters with (三)其他情形数
+# GBK read one byte off leaves `?`, bopomofo, box drawing, enclosed numbers and rare characters
+# (outside GB2312 level 1, the 3755 common ones); the template's labels use common characters only.
 _MOJIBAKE_MARK = re.compile(r"[?？\ufffd\u2460-\u24ff\u2500-\u257f\u3100-\u312f]")
-_GARBLED_VOCABULARY_SHARE = 0.3
 _NO_MATCH = float("-inf")
 
 
 class _TemplateRow:
-    __slots__ = ("key", "label", "norm", "unit", "decimal", "bigrams")
+    __slots__ = ("key", "label", "norm", "numbering", "unit", "decimal", "bigrams")
 
     def __init__(self, key: str | None, label: str, unit: str | None, decimal: bool = False):
         self.key = key  # None for a section row
         self.label = label
         self.norm = normalize_label(label)
+        self.numbering = _numbering(label)
         self.unit = unit
         self.decimal = decimal
         self.bigrams = _bigrams(self.norm)
@@ -116,6 +118,15 @@ class _Row:
 def normalize_label(label: str) -> str:
     """The label without numbering (一、 (一) 1. 其中:), notes in parentheses, punctuation or spaces."""
     return _LABEL_NOISE.sub("", label)
+
+
+def _numbering(label: str) -> str | None:
+    """`(一)`, `1.`, `一、` in one spelling (`（一）`, `1、` …), or None; it survives garbling that
+    leaves the rest of the label unreadable (`六、饶筥唬碎数量`)."""
+    match = _NUMBERING.match(label)
+    if match is None:
+        return None
+    return match.group(0).translate(_NUMBERING_SPELLING).replace(" ", "").lstrip()
 
 
 def _bigrams(text: str) -> frozenset[str]:
@@ -151,21 +162,24 @@ def _template_labels() -> frozenset[str]:
     return frozenset(row.norm for row in _template()[0])
 
 
-@lru_cache(maxsize=1)
-def _template_vocabulary() -> frozenset[str]:
-    return frozenset().union(*(row.bigrams for row in _template()[0]))
-
-
 def _shared_characters(row: _Row, template: _TemplateRow) -> float:
     observed, expected = set(row.norm), set(template.norm)
     return 2 * len(observed & expected) / (len(observed) + len(expected)) if observed else 0.0
 
 
 def _looks_garbled(row: _Row) -> bool:
-    if not row.norm or _MOJIBAKE_MARK.search(row.label):
+    return bool(_MOJIBAKE_MARK.search(row.label)) or not all(map(_is_common_character, row.norm))
+
+
+@lru_cache(maxsize=8192)
+def _is_common_character(char: str) -> bool:
+    if char.isascii():
         return True
-    bigrams = _bigrams(row.norm)
-    return len(bigrams & _template_vocabulary()) < _GARBLED_VOCABULARY_SHARE * len(bigrams)
+    try:
+        lead = char.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return False
+    return 0xB0 <= lead <= 0xD7
 
 
 # ---------------------------------------------------------------------------------------------
@@ -584,39 +598,68 @@ def _place_stretch(rows, templates, row_range, template_range, placed, unplaced)
     value_rows = [i for i, row in enumerate(stretch_rows) if not row.is_section]
     value_templates = [j for j, tpl in enumerate(stretch_templates) if tpl.key is not None]
     value_pairs = [(i, j) for i, j in pairs if stretch_templates[j].key is not None]
-    # Row order is evidence only when the stretch holds exactly the template's rows, in order,
-    # and the label-driven alignment agrees with plain order.
-    by_order = len(value_rows) == len(value_templates) and value_pairs == list(zip(value_rows, value_templates))
+    doubts = {i: _doubt(stretch_rows[i], stretch_templates[j], templates)
+              for i, j in value_pairs if not _identifies(stretch_rows[i], stretch_templates[j], templates)}
+    # Row order is evidence only when the stretch holds exactly the template's rows, in order, the
+    # label-driven alignment agrees with plain order, and nothing speaks against any row's slot:
+    # one row that cannot be its slot means the order itself is off.
+    by_order = (len(value_rows) == len(value_templates) and value_pairs == list(zip(value_rows, value_templates))
+                and not any(doubts.values()))
     paired_rows = set()
-    for i, j in pairs:
+    for i, j in value_pairs:
         row, template = stretch_rows[i], stretch_templates[j]
-        if template.key is None:
-            continue
         paired_rows.add(i)
-        similarity = _similarity(row, template)
-        unit_agrees = row.unit is None or row.unit == template.unit
-        if similarity >= _STRONG_LABEL and (unit_agrees or similarity == 1.0):
+        if i not in doubts:
             notes = []
-            if similarity < 1.0:
+            if row.norm != template.norm:
                 notes.append(f"label matched approximately: {row.label!r}")
-            if not unit_agrees:
+            if row.unit is not None and row.unit != template.unit:
                 notes.append(f"unit {row.unit} where the template has {template.unit}")
             placed[template_range[j]] = (row_range[i], "; ".join(notes) or None)
-        elif by_order and unit_agrees and (_shared_characters(row, template) >= _PARTIAL_LABEL
-                                           or _looks_garbled(row)):
+        elif by_order:
             why = "label garbled" if row.label else "label missing"
             if row.unit is None:
                 why += ", no unit"
             placed[template_range[j]] = (row_range[i], f"aligned by order: {why}")
-        elif by_order and unit_agrees:
-            unplaced.append((row_range[i], f"a readable label that is not {template.key}'s: a local row, "
-                                           "and the template row is missing", template.key))
         else:
-            unplaced.append((row_range[i], f"label does not identify it as {template.key} and the rows "
-                                           "around it do not match the template one to one", template.key))
+            why = doubts[i] or "the rows around it do not match the template one to one"
+            unplaced.append((row_range[i], f"label does not identify it as {template.key}: {why}", template.key))
     for i in value_rows:
         if i not in paired_rows:
             unplaced.append((row_range[i], "no template row fits between its neighbours", None))
+
+
+def _identifies(row: _Row, template: _TemplateRow, templates: tuple[_TemplateRow, ...]) -> bool:
+    """The label names this template row: exactly, or closely and closer than any other row."""
+    similarity = _similarity(row, template)
+    if similarity == 1.0:
+        return True
+    if similarity < _STRONG_LABEL or row.unit not in (None, template.unit):
+        return False
+    numbering = _numbering(row.label)
+    if numbering and template.numbering and numbering != template.numbering:
+        return False
+    return all(_similarity(row, other) <= similarity for other in templates if other.norm != template.norm)
+
+
+def _doubt(row: _Row, template: _TemplateRow, templates: tuple[_TemplateRow, ...]) -> str | None:
+    """Why a row whose label does not identify it cannot be the template row its order gives, or None."""
+    if row.unit is not None and row.unit != template.unit:
+        return f"unit {row.unit} where the template has {template.unit}"
+    numbering = _numbering(row.label)
+    if numbering and template.numbering and numbering != template.numbering:
+        return f"numbered {numbering} where the template row is {template.numbering}"
+    if row.norm:
+        best = max(templates, key=lambda other: _similarity(row, other))
+        if best is not template and _similarity(row, best) >= _STRONG_LABEL:
+            return f"its label is {best.key or best.label}'s"
+    if not row.norm or _looks_garbled(row):
+        return None
+    # A readable label is its slot's only when numbered alike and mostly the same characters:
+    # `(三)其碎形数` is (三)其他情形数 half repaired; `其中:电话申请数` is a local row.
+    if numbering and numbering == template.numbering and _shared_characters(row, template) >= _PARTIAL_LABEL:
+        return None
+    return "a readable label of another row (a local row?)"
 
 
 def _put_value(extraction: Extraction, lines: list[str], row: _Row, template: _TemplateRow,
