@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from itertools import combinations
 
 from .cells import ZERO_MARKS, is_value_cell, parse_cell
@@ -27,41 +26,45 @@ _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
 _MAX_SPLITS = 20000
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     label: str  # label text without spaces; may start with header or group-label text
     cells: list[str | None]  # raw value cells after the label, None for a blank cell
     line: int  # 0-based index of the line holding the first value
     label_parts: list[tuple[int, str]]  # (line index, text) of each label cell, in order
     lines: list[str] = field(repr=False)
+    last_line: int = -1  # line of the last value (cell-per-line rows span many)
+    trimmed: list[str | None] = field(init=False, repr=False)  # cells without trailing blanks
 
-    def label_line(self, at: int | None = None) -> int | None:
-        """Line of the label text at offset `at` of `label` (default: the last label cell)."""
-        if not self.label_parts:
-            return None
-        if at is not None:
-            offset = 0
-            for line, text in self.label_parts:
-                offset += len(text)
-                if at < offset:
-                    return line
-        return self.label_parts[-1][0]
-
-    def text(self, at: int | None = None) -> str:
-        """The row as printed: from the line of its label (text at offset `at`) to its values."""
-        first = self.label_line(at)
-        if first is None or first >= self.line:
-            return self.lines[self.line].strip()
-        return "\n".join(t for t in map(str.strip, self.lines[first : self.line + 1]) if t)
-
-    @cached_property
-    def trimmed(self) -> list[str | None]:
-        """Cells without trailing blanks (padding left by colspans)."""
+    def __post_init__(self) -> None:
         cells = self.cells
         end = len(cells)
         while end and cells[end - 1] is None:
             end -= 1
-        return cells[:end]
+        self.trimmed = cells if end == len(cells) else cells[:end]
+
+    def label_line(self, at: int | None = None) -> int | None:
+        """Line of the label text at offset `at` of `label` (default: the last label cell)."""
+        parts = self.label_parts
+        if not parts:
+            return None
+        if at is not None and len(parts) > 1:
+            offset = 0
+            for line, text in parts:
+                offset += len(text)
+                if at < offset:
+                    return line
+        return parts[-1][0]
+
+    def text(self, at: int | None = None) -> str:
+        """The row as printed: from the line of its label (text at offset `at`) to its last value."""
+        first = self.label_line(at)
+        if first is None or first > self.line:
+            first = self.line
+        last = max(self.line, self.last_line)
+        if first == last:
+            return self.lines[first].strip()
+        return "\n".join(t for t in map(str.strip, self.lines[first : last + 1]) if t)
 
     def fit(self, width: int) -> list[str | None] | None:
         """The row's cells as exactly `width` columns, or None when they do not fit.
@@ -137,7 +140,8 @@ def line_cells(line: str) -> list[str | None]:
 
 def _compact(cell: str) -> str:
     cell = cell.strip()
-    if cell.isascii() and " " not in cell:
+    # isprintable is False for every space but " " and for zero-width characters
+    if cell.isprintable() and " " not in cell:
         return cell
     return _SPACES.sub("", cell)
 
@@ -157,7 +161,7 @@ def simple_row(line: str) -> tuple[list[str | None], list[str | None]] | None:
     values = parts[k:]
     if not any(values):
         return None
-    label = [_compact(p) or None for p in parts[:k]]
+    label = [(p if p.isprintable() and " " not in p else _SPACES.sub("", p)) or None for p in parts[:k]]
     if any(c is not None and is_value(c) for c in label):
         return None
     if "|" not in line and len(label) > 1:
@@ -165,52 +169,105 @@ def simple_row(line: str) -> tuple[list[str | None], list[str | None]] | None:
     return label, [v or None for v in values]
 
 
+class _RowBuilder:
+    """Cells → segments: label text until values come, values until the next label text."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.out: list[Segment] = []
+        self.label: list[tuple[int, str]] = []
+        self.cells: list[str | None] = []
+        self.first = self.last = -1  # lines of the first and last value, -1 before any value
+
+    def text(self, i: int, cell: str) -> None:
+        if self.first >= 0:
+            self.close()
+        self.cells = []  # blanks before more label text are label padding (colspan, empty group cell)
+        self.label.append((i, cell))
+
+    def blank(self) -> None:
+        if self.label or self.first >= 0:
+            self.cells.append(None)
+
+    def value(self, i: int, cell: str) -> None:
+        if self.first < 0:
+            self.first = i
+        self.last = i
+        self.cells.append(cell)
+
+    def close(self) -> None:
+        if self.first >= 0:
+            label = self.label
+            text = label[0][1] if len(label) == 1 else "".join(t for _, t in label)
+            self.out.append(Segment(text, self.cells, self.first, label, self.lines, self.last))
+            self.label, self.cells, self.first = [], [], -1
+
+    def finish(self) -> list[Segment]:
+        self.close()
+        if self.label:  # a trailing label without values
+            i = self.label[-1][0]
+            self.out.append(Segment("".join(t for _, t in self.label), [], i, self.label, self.lines, i))
+        return self.out
+
+
 def segments(lines: list[str], start: int, end: int) -> list[Segment]:
-    """The rows of lines[start:end]; a trailing label without values becomes a cell-less segment."""
-    out: list[Segment] = []
-    label: list[tuple[int, str]] = []
-    cells: list[str | None] = []
-    has_value = False
-    first_value_line = 0
+    """The rows of lines[start:end]; a trailing label without values becomes a cell-less segment.
+
+    A row ends with its line (a label alone on a line waits for the numbers on the next), except
+    in the cell-per-line layout, where a row ends where the next label starts.
+    """
+    rows = _RowBuilder(lines)
+    if _is_cell_per_line(lines, start, end):
+        _read_cell_per_line(rows, lines, start, end)
+        return rows.finish()
     for i in range(start, end):
         line = lines[i]
         if "|" not in line and (not line.strip() or is_page_furniture(line)):
             continue
         row = simple_row(line)
-        if row is not None and not has_value:
+        if row is not None and rows.first < 0:
             for cell in row[0]:
                 if cell is None:
-                    if label:
-                        cells.append(cell)
+                    rows.blank()
                 else:
-                    cells = []  # blanks before more label text are label padding
-                    label.append((i, cell))
-            cells.extend(row[1])
-            out.append(Segment("".join(t for _, t in label), cells, i, label, lines))
-            label, cells = [], []
+                    rows.text(i, cell)
+            rows.cells.extend(row[1])
+            rows.first = rows.last = i
+            rows.close()
             continue
-        for cell in line_cells(line):
+        cells = line_cells(line)
+        if not any(cells):
+            continue  # `|` alone or only blanks: an empty continuation line, no cells
+        for cell in cells:
             if cell is None:
-                if label or has_value:
-                    cells.append(cell)
+                rows.blank()
             elif is_value(cell):
-                if not has_value:
-                    first_value_line = i
-                cells.append(cell)
-                has_value = True
+                rows.value(i, cell)
             else:
-                if has_value:
-                    out.append(Segment("".join(t for _, t in label), cells, first_value_line, label, lines))
-                    label, has_value = [], False
-                # Blanks before more label text are label padding (colspan, empty group cell).
-                cells = []
-                label.append((i, cell))
-        if has_value:
-            out.append(Segment("".join(t for _, t in label), cells, first_value_line, label, lines))
-            label, cells, has_value = [], [], False
-    if label:
-        out.append(Segment("".join(t for _, t in label), [], label[-1][0], label, lines))
-    return out
+                rows.text(i, cell)
+        rows.close()
+    return rows.finish()
+
+
+def _is_cell_per_line(lines: list[str], start: int, end: int) -> bool:
+    """Every cell on its own line, `|` lines between them (seed 000)."""
+    separators = sum(1 for i in range(start, end) if lines[i].strip() == "|")
+    return separators * 3 > end - start
+
+
+def _read_cell_per_line(rows: _RowBuilder, lines: list[str], start: int, end: int) -> None:
+    after_separator = True
+    for i in range(start, end):
+        line = lines[i].strip()
+        if line == "|":
+            if after_separator:
+                rows.blank()  # `|` right after `|`: the cell between them is blank
+            after_separator = True
+        elif line and not is_page_furniture(line):
+            for cell in line_cells(line):
+                if cell is not None:
+                    (rows.value if is_value(cell) else rows.text)(i, cell)
+            after_separator = False
 
 
 def fused_candidates(tokens: list[str], width: int) -> list[tuple[int, ...]] | None:

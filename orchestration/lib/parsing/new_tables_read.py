@@ -82,9 +82,13 @@ _PATTERNS = {t: _row_patterns(t) for t in ("new2019", "new2021")}
 
 
 def _leaf_rows(label: str, template: str) -> list[tuple[str, int]]:
-    """The rows whose keywords occur in a label, with where, in order."""
+    """The rows whose keywords occur in a label, in order, each with the offset of its keyword
+    (only the last one is located: -1 for the others)."""
     patterns = _PATTERNS[template]
-    found = [(patterns.rows[m.group()], m.start()) for m in patterns.leaf.finditer(label)]
+    words = patterns.leaf.findall(label)
+    found = [(patterns.rows[w], -1) for w in words]
+    if words:  # only the last keyword's place is ever needed
+        found[-1] = found[-1][0], label.rfind(words[-1])
     if label.endswith("其他") and "other.other" in t3_rows(template) and (m := _OTHER_OTHER.search(label)):
         found.append(("other.other", m.start()))
     return found
@@ -102,7 +106,8 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
             continue
         if leaves:
             row, at = leaves[-1]
-            labelled_without_values.update(r for r, _ in leaves[:-1])
+            if len(leaves) > 1:
+                labelled_without_values.update(r for r, _ in leaves[:-1])
             if row in found:
                 if found[row][0].trimmed != seg.trimmed:
                     out.issues.append(Issue(
@@ -120,24 +125,21 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
         out.issues.append(Issue("table_not_found", "表三: no row of the applications table read"))
         return
 
-    layout, how = _t3_layout(lines, start, found, out)
+    layout, how = _t3_layout(found, out)
     if layout is None:
         return
+    width = len(layout)
     fused: list[tuple[str, Segment, int]] = []
-    for row in rows:
-        if row not in found:
-            continue
-        seg, at = found[row]
-        if len(seg.trimmed) > len(layout) and seg.fit(len(layout)) is None:
+    for row, (seg, at) in found.items():
+        cells = seg.fit(width)
+        if cells is None and len(seg.trimmed) > width:
             out.issues.append(Issue(
                 "extra_cells", f"表三 {row} (line {seg.line + 1}): {len(seg.trimmed)} cells for "
-                f"{len(layout)} columns; not read", f"t3.{row}"))
-            continue
-        cells = seg.fit(len(layout))
-        if cells is None or (len(seg.trimmed) < len(layout) and _could_be_fused(seg, len(layout))):
+                f"{width} columns; not read", f"t3.{row}"))
+        elif cells is None or (len(seg.trimmed) < width and _could_be_fused(seg, width)):
             fused.append((row, seg, at))
-            continue
-        _put_row(out, template, row, seg, at, layout, cells, how)
+        else:
+            _put_row(out, template, row, seg, at, layout, cells, how)
     _split_rows(out, template, fused, layout)
     for group, seg in subtotals:
         _check_subtotal(out, template, group, seg, layout)
@@ -148,25 +150,30 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
             out.issues.append(Issue("row_not_found", f"表三 {row}: {why}", f"t3.{row}"))
 
 
-def _t3_layout(lines, start, found, out) -> tuple[tuple[str, ...] | None, str]:
-    """Column layout: 7 columns, or 8 with the 法人或其他组织 subtotal (placed by header or identity)."""
+def _t3_layout(found, out) -> tuple[tuple[str, ...] | None, str]:
+    """Column layout: 7 columns, or 8 with the 法人或其他组织 subtotal (placed by header or sums)."""
     widths = Counter(len(seg.trimmed) for seg, _ in found.values())
     width = max((w for w in (7, 8) if widths[w]), key=lambda w: widths[w], default=7)
     if width == 7:
         return _LAYOUT_7, ""
-    first_row = min(seg.line for seg, _ in found.values())
-    for i in range(start, first_row + 1):
-        line = lines[i]
-        if "小计" in line and "商业" in line:
-            before = line.index("小计") < line.index("商业")
-            return (_LAYOUT_SUBTOTAL_BEFORE if before else _LAYOUT_SUBTOTAL_AFTER), "8 columns, 小计 placed by header"
-    fits = {}
-    for layout in (_LAYOUT_SUBTOTAL_AFTER, _LAYOUT_SUBTOTAL_BEFORE):
-        fits[layout] = sum(_subtotal_consistent(seg.trimmed, layout) for seg, _ in found.values())
-    after, before = fits[_LAYOUT_SUBTOTAL_AFTER], fits[_LAYOUT_SUBTOTAL_BEFORE]
-    if after != before:
-        layout = _LAYOUT_SUBTOTAL_AFTER if after > before else _LAYOUT_SUBTOTAL_BEFORE
-        return layout, "8 columns, 小计 column placed by the rows' sums (no header)"
+    # The header is the label text before the first row's keyword, whatever the layout.
+    seg, at = min(found.values(), key=lambda f: f[0].line)
+    header = seg.label[:at]
+    if "其他小计" in header:
+        return _LAYOUT_SUBTOTAL_AFTER, "8 columns, 小计 placed by header"
+    if "小计商业" in header:
+        return _LAYOUT_SUBTOTAL_BEFORE, "8 columns, 小计 placed by header"
+    # Otherwise the rows' sums: a row fitting one placement only is a vote for it.
+    votes = Counter()
+    for seg, _ in found.values():
+        a = _subtotal_consistent(seg.trimmed, _LAYOUT_SUBTOTAL_AFTER)
+        b = _subtotal_consistent(seg.trimmed, _LAYOUT_SUBTOTAL_BEFORE)
+        if a != b:
+            votes[_LAYOUT_SUBTOTAL_AFTER if a else _LAYOUT_SUBTOTAL_BEFORE] += 1
+    if len(votes) == 1:
+        return next(iter(votes)), "8 columns, 小计 placed by the rows' sums (no header)"
+    if not votes and all(c in ("0", None) for seg, _ in found.values() for c in seg.trimmed[1:7]):
+        return _LAYOUT_SUBTOTAL_AFTER, "8 columns; organisation columns all 0, so either 小计 placement reads alike"
     out.issues.append(Issue(
         "ambiguous_layout", "表三 has 8 columns but neither the header nor the rows' sums tell where the "
         "法人或其他组织 subtotal column is; 表三 not read"))
@@ -192,10 +199,10 @@ def _could_be_fused(seg: Segment, width: int) -> bool:
 
 
 def _put_row(out, template, row, seg, at, layout, cells, how) -> None:
-    note = f"表三 {row}: columns {_columns_note(layout)}" + (f"; {how}" if how else "") + _label_note(seg, at)
-    keys = _row_keys(row, layout)
-    _put_cells(out, template, keys, cells, Provenance(seg.line + 1, SOURCE_TABLE, seg.text(at), note))
-    if _SUBTOTAL in layout and None not in cells and not _subtotal_consistent(cells, layout):
+    note = _row_note(row, layout, how) + _label_note(seg, at)
+    _put_cells(out, template, _row_keys(row, layout), cells,
+               Provenance(seg.line + 1, SOURCE_TABLE, seg.text(at), note))
+    if layout is not _LAYOUT_7 and None not in cells and not _subtotal_consistent(cells, layout):
         out.issues.append(Issue(
             "subtotal_mismatch", f"表三 {row}: 法人或其他组织 小计 column is not the sum of the five "
             f"organisation columns (line {seg.line + 1})", f"t3.{row}"))
@@ -204,6 +211,11 @@ def _put_row(out, template, row, seg, at, layout, cells, how) -> None:
 @lru_cache(maxsize=None)
 def _row_keys(row: str, layout: tuple[str, ...]) -> tuple[str | None, ...]:
     return tuple(f"t3.{row}.{c}" if c != _SUBTOTAL else None for c in layout)
+
+
+@lru_cache(maxsize=None)
+def _row_note(row: str, layout: tuple[str, ...], how: str) -> str:
+    return f"表三 {row}: columns {_columns_note(layout)}" + (f"; {how}" if how else "")
 
 
 @lru_cache(maxsize=None)
@@ -343,32 +355,39 @@ def _t4_note(start: int, end: int) -> str:
 
 # ---------------------------------------------------------------- 表二
 
+# Label words → 表二 item and column. Plain literals, so one alternation scans fast.
 _T2_ITEMS = {
-    "normative": "规范性文件",
-    "rules": "规章",
-    "other_services": "其他对外管理服务",
-    "permits": "行政许可",
-    "penalties": "行政处罚",
-    "coercion": "行政强制",
-    "admin_fees": "行政事业性收费",
-    "procurement": "集中采购|政府采购",
+    "规范性文件": "normative",
+    "规章": "rules",
+    "其他对外管理服务": "other_services",
+    "行政许可": "permits",
+    "行政处罚": "penalties",
+    "行政强制": "coercion",
+    "行政事业性收费": "admin_fees",
+    "集中采购": "procurement",
+    "政府采购": "procurement",
 }
 _T2_COLUMNS = {
-    "new_made": "新制作",
-    "new_published": "新公开",
-    "total_published": "公开总数",
-    "prev_year_items": "上一?年项目",
-    "change": "增[/／]减|增减|增\\(减\\)",
-    "decisions": "处理决定",
-    "items": "采购项目",
-    "amount": "采购总金额|采购金额",
-    "made": "制发",
-    "repealed": "废止",
-    "in_force": "现行有效",
-    "amount_10k_yuan": "收费金额",
+    "新制作": "new_made",
+    "新公开": "new_published",
+    "公开总数": "total_published",
+    "上一年项目": "prev_year_items",
+    "上年项目": "prev_year_items",
+    "增/减": "change",
+    "增／减": "change",
+    "增减": "change",
+    "增(减)": "change",
+    "处理决定": "decisions",
+    "采购项目": "items",
+    "采购总金额": "amount",
+    "采购金额": "amount",
+    "制发": "made",
+    "废止": "repealed",
+    "现行有效": "in_force",
+    "收费金额": "amount_10k_yuan",
 }
-_T2_ITEM = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _T2_ITEMS.items()))
-_T2_COLUMN = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _T2_COLUMNS.items()))
+_T2_ITEM = re.compile("|".join(map(re.escape, _T2_ITEMS)))
+_T2_COLUMN = re.compile("|".join(map(re.escape, _T2_COLUMNS)))
 _T2_COLUMN_NAMES = {
     "new_made": "本年新制作数量", "new_published": "本年新公开数量", "total_published": "对外公开总数量",
     "prev_year_items": "上一年项目数量", "change": "本年增/减", "decisions": "处理决定数量",
@@ -397,7 +416,7 @@ def read_t2(lines: list[str], start: int, end: int, template: str, out: Extracti
     for seg in segments(lines, start, end):
         items = list(_T2_ITEM.finditer(seg.label))
         head = seg.label[: items[-1].start()] if items else seg.label
-        if found := tuple(m.lastgroup for m in _T2_COLUMN.finditer(head)):
+        if found := tuple(_T2_COLUMNS[word] for word in _T2_COLUMN.findall(head)):
             header = found
         elif "第二十条" in head:
             header = ()  # a new 第二十条 group without a header row of its own
@@ -406,7 +425,7 @@ def read_t2(lines: list[str], start: int, end: int, template: str, out: Extracti
         if not items:
             out.issues.append(Issue("unmapped_row", f"表二 line {seg.line + 1}: row {seg.label!r} not recognised; ignored"))
             continue
-        item, at = items[-1].lastgroup, items[-1].start()
+        item, at = _T2_ITEMS[items[-1].group()], items[-1].start()
         if item not in defaults:
             out.issues.append(Issue(
                 "unmapped_row", f"表二 line {seg.line + 1}: {item} is not a {template} 表二 row; ignored"))
@@ -451,10 +470,12 @@ _CELL_RULES = {t: {k: (m.decimal, m.signed) for k, m in metrics_for(t).items()} 
 
 def _put_cells(out: Extraction, template: str, keys, cells, provenance: Provenance) -> None:
     """Store each cell under its key (None keys are columns not stored), all from one row."""
-    if None not in cells and None not in keys and all(map(str.isdecimal, cells)):
+    if all(cells) and all(keys) and all(map(str.isdecimal, cells)):
         # Plain counts, nearly every row: what parse_cell would give, in one C-level pass.
         out.values.update(zip(keys, map(int, cells)))
-        out.provenance.update(dict.fromkeys(keys, provenance))
+        provenances = out.provenance
+        for key in keys:
+            provenances[key] = provenance
         return
     rules = _CELL_RULES[template]
     for key, raw in zip(keys, cells):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from .model import SOURCE_PROSE, Extraction, Issue, Provenance
 from .new_tables_layout import is_value, line_cells
@@ -33,7 +34,8 @@ _ANCHOR_KINDS = {
 _ANCHORS = re.compile("|".join(_ANCHOR_KINDS))
 _T3_2021_ROW = re.compile("不补正|收费通知")
 _SECTION_AFTER_T4 = re.compile(r"\s*[五六七]、|.*存在的主要问题")
-_MAX_TABLE_LINES = 200
+_MAX_TABLE_LINES = 800  # a cell-per-line 表三 takes ~420 lines
+_MAX_T4_LINES = 120  # cell per line: ~45 header lines, then 15 cells and their separators
 _HEADER_LINES = 15
 
 
@@ -66,10 +68,7 @@ def _scan(lines: list[str]) -> _Scan:
 
 def _scan_lines(lines: list[str]) -> _Scan:
     scan = _Scan()
-    starts, offset = [], 0
-    for line in lines:
-        starts.append(offset)
-        offset += len(line) + 1
+    starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))  # joined with "\n"
     for m in _ANCHORS.finditer("\n".join(lines)):
         kind = _ANCHOR_KINDS[m.group()]
         i = bisect_right(starts, m.start()) - 1
@@ -177,7 +176,7 @@ def _prose_after(lines: list[str], start: int) -> int:
 
 
 def _t4_end(lines: list[str], start: int) -> int:
-    end = min(len(lines), start + 40)
+    end = min(len(lines), start + _MAX_T4_LINES)
     for i in range(start + 1, end):
         if "。" in lines[i] or _SECTION_AFTER_T4.match(lines[i]):
             return i
