@@ -5,7 +5,7 @@ import dagster as dg
 from .defs.ingestion.assets import landing_tables, parsed_reports, raw_report_files
 from .defs.ingestion.schedules import daily_pipeline_schedule
 from .defs.ingestion.sensors import raw_folder_sensor
-from .defs.jobs import pipeline_job
+from .defs.jobs import parse_on_dask_job, pipeline_job
 from .defs.progress import progress_logger
 from .defs.publishing.assets import published_marts
 from .defs.quality.checks import ge_checks
@@ -15,7 +15,7 @@ from .defs.transform.resources import dbt_resource
 defs = dg.Definitions(
     assets=[raw_report_files, parsed_reports, landing_tables, warehouse_models, published_marts],
     asset_checks=ge_checks,
-    jobs=[pipeline_job],
+    jobs=[pipeline_job, parse_on_dask_job],
     schedules=[daily_pipeline_schedule],
     sensors=[raw_folder_sensor],
     resources={"dbt": dbt_resource},

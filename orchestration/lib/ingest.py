@@ -176,6 +176,20 @@ class ParseCache:
         return str(self.dir / "chunk-*" / f"{table_name}.parquet")
 
 
+def contents_to_parse(inventory: pa.Table, cache: ParseCache) -> list[tuple[str, str]]:
+    """(sha256, first path) of every readable content not yet in the cache, in path order."""
+    done = cache.parsed_hashes()
+    todo: dict[str, str] = {}
+    for path, sha in zip(inventory["path"].to_pylist(), inventory["sha256"].to_pylist()):
+        if sha and sha not in done and sha not in todo:
+            todo[sha] = path
+    return sorted(todo.items(), key=lambda item: item[1])
+
+
+def shard_of(sha256: str, shards: int) -> int:
+    return int(sha256[:8], 16) % shards
+
+
 def parse_paths(raw_dir: Path, items: list[tuple[str, str]],
                 on_skip: Callable[[str, str], None] = lambda path, why: None) -> list[ParsedReport]:
     """Parse (sha256, relative path) items; the file is read again, so its hash is checked too.

@@ -1,5 +1,7 @@
 """Landing zone → parse cache → landing tables. Thin wrappers over orchestration.lib."""
 
+import os
+
 
 import dagster as dg
 
@@ -7,9 +9,13 @@ from ...lib import ingest
 from ...lib.landing import LANDING_TABLES, load_landing
 from ...lib.paths import raw_dir, warehouse
 
-# Each parse chunk is one step: the multiprocess executor runs them in parallel processes here,
-# a distributed executor (dagster-dask, dagster-k8s, dagster-celery) on other machines.
-DEFAULT_CHUNK_SIZE = 2000
+# The parse stage fans out to a fixed number of shards (by content hash), each one step: the
+# multiprocess executor runs them in parallel processes here, a distributed executor (dagster-dask,
+# dagster-k8s, dagster-celery) on other machines. Static, not dynamic, steps so that every executor
+# can plan them; OGI_PARSE_SHARDS sets how many (read when the definitions load).
+PARSE_SHARDS = int(os.environ.get("OGI_PARSE_SHARDS", "8"))
+# Reports per Parquet chunk: bounds a shard's memory and keeps its progress if a run dies.
+CHUNK_SIZE = 2000
 
 
 @dg.asset(group_name="ingestion", kinds={"python", "parquet"})
@@ -29,49 +35,60 @@ def raw_report_files(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     })
 
 
-class ParseConfig(dg.Config):
-    chunk_size: int = DEFAULT_CHUNK_SIZE
+@dg.op(ins={"after_scan": dg.In(dg.Nothing)})
+def prepare_parse_cache(context: dg.OpExecutionContext) -> str:
+    """Drop the cache of other parser versions and say how much is left to parse.
 
-
-@dg.op(ins={"after_scan": dg.In(dg.Nothing)}, out=dg.DynamicOut(list))
-def plan_parse_chunks(context: dg.OpExecutionContext, config: ParseConfig):
+    Returns the parser version, so that every shard of the run writes under the same one.
+    """
     layout = warehouse()
     cache = ingest.ParseCache(layout.parse_cache)
     dropped = cache.drop_other_versions()
     if dropped:
         context.log.info(f"[parse] parser changed: cache of versions {', '.join(dropped)} dropped")
-    inventory = ingest.read_inventory(layout.inventory)
-    done = cache.parsed_hashes()
-    todo: dict[str, str] = {}
-    for path, sha in zip(inventory["path"].to_pylist(), inventory["sha256"].to_pylist()):
-        if sha and sha not in done and sha not in todo:
-            todo[sha] = path
-    items = sorted(todo.items(), key=lambda item: item[1])
-    context.log.info(f"[parse] {len(items)} new contents to parse ({len(done)} already in the cache)")
-    for start in range(0, len(items), config.chunk_size):
-        yield dg.DynamicOutput(items[start:start + config.chunk_size], mapping_key=f"chunk_{start // config.chunk_size}")
+    todo = ingest.contents_to_parse(ingest.read_inventory(layout.inventory), cache)
+    context.log.info(f"[parse] {len(todo)} new contents to parse ({len(cache.parsed_hashes())} already "
+                     f"in the cache), in {PARSE_SHARDS} shards")
+    return cache.version
 
 
-@dg.op
-def parse_chunk(context: dg.OpExecutionContext, items: list) -> int:
-    reports = ingest.parse_paths(raw_dir(), [tuple(item) for item in items],
-                                 on_skip=lambda path, why: context.log.warning(f"[parse] {path}: {why}"))
-    ingest.ParseCache(warehouse().parse_cache).write_chunk(reports)
-    rejected = sum(r.status == "rejected" for r in reports)
-    context.log.info(f"[parse] chunk of {len(reports)} reports parsed ({rejected} rejected)")
-    return len(reports)
+def _parse_shard_op(shard: int) -> dg.OpDefinition:
+    @dg.op(name=f"parse_shard_{shard}")
+    def parse_shard(context: dg.OpExecutionContext, parser_version: str) -> int:
+        layout = warehouse()
+        cache = ingest.ParseCache(layout.parse_cache, parser_version)
+        todo = [item for item in ingest.contents_to_parse(ingest.read_inventory(layout.inventory), cache)
+                if ingest.shard_of(item[0], PARSE_SHARDS) == shard]
+        parsed = rejected = 0
+        for start in range(0, len(todo), CHUNK_SIZE):
+            reports = ingest.parse_paths(
+                raw_dir(), todo[start:start + CHUNK_SIZE],
+                on_skip=lambda path, why: context.log.warning(f"[parse] {path}: {why}"))
+            cache.write_chunk(reports)
+            parsed += len(reports)
+            rejected += sum(r.status == "rejected" for r in reports)
+            context.log.info(f"[parse] shard {shard}: {parsed}/{len(todo)} reports ({rejected} rejected)")
+        return parsed
+
+    return parse_shard
 
 
-@dg.op
-def count_parsed(context: dg.OpExecutionContext, counts: list[int]) -> None:
-    context.log.info(f"[parse] {sum(counts)} reports parsed in {len(counts)} chunks")
+@dg.op(ins={f"shard_{i}": dg.In(int) for i in range(PARSE_SHARDS)})
+def count_parsed(context: dg.OpExecutionContext, **parsed_by_shard: int) -> int:
+    total = sum(parsed_by_shard.values())
+    context.log.info(f"[parse] {total} reports parsed")
+    return total
+
+
+_SHARD_OPS = [_parse_shard_op(i) for i in range(PARSE_SHARDS)]
 
 
 @dg.graph_asset(group_name="ingestion", kinds={"python", "parquet"},
                 ins={"raw_report_files": dg.AssetIn(dagster_type=dg.Nothing)})
 def parsed_reports(raw_report_files):
-    """Parse every content not yet in the parse cache, in chunks spread over the executor's workers."""
-    return count_parsed(plan_parse_chunks(after_scan=raw_report_files).map(parse_chunk).collect())
+    """Parse every content not yet in the parse cache, sharded by hash over the executor's workers."""
+    version = prepare_parse_cache(after_scan=raw_report_files)
+    return count_parsed(**{f"shard_{i}": op(parser_version=version) for i, op in enumerate(_SHARD_OPS)})
 
 
 @dg.multi_asset(

@@ -241,9 +241,11 @@ def _cell_kind(text: str) -> int:
 
 
 def _continues_label(open_text: str, fragment: str) -> bool:
-    """A label broken over lines: `(一)主动公开政府信息数` then `(不同渠道和方式公开相同信息计1条)`."""
+    """A label broken over lines: `(一)主动公开政府信息数` then `(不同渠道和方式公开相同信息计1条)`;
+    not when the next line starts a row, even behind mojibake (`??(一)…`)."""
     return (_cell_kind(open_text) == _TEXT and _cell_kind(fragment) == _TEXT
-            and not _ROW_START.match(fragment) and not _FUSED_CELL.fullmatch(fragment))
+            and not _ROW_START.match(fragment.lstrip("?？\ufffd "))
+            and not _FUSED_CELL.fullmatch(fragment))
 
 
 def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:

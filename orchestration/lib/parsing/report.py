@@ -41,10 +41,15 @@ def parse_report(data: bytes, file: str) -> ParsedReport:
     problem = _not_a_text_report(data)
     if problem:
         return _reject(report, *problem)
+    has_nul = b"\x00" in data[:4096]
     try:
         doc = load_document(data)
     except UndecodableError as err:
+        if has_nul:
+            return _reject(report, "binary_file", "binary data (NUL bytes), not a text report")
         return _reject(report, "undecodable", str(err))
+    if has_nul and not doc.encoding.lower().startswith("utf-16"):
+        return _reject(report, "binary_file", "binary data (NUL bytes), not a text report")
     report.encoding = doc.encoding
     report.issues.extend(doc.notes)
 
@@ -102,15 +107,7 @@ def _not_a_text_report(data: bytes) -> tuple[str, str] | None:
     for signature, kind in _BINARY_SIGNATURES.items():
         if data.startswith(signature):
             return "binary_file", f"{kind}, not a text report (nothing to parse)"
-    head = data[:4096]
-    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head)):
-        return "binary_file", "binary data (NUL bytes), not a text report"
     return None
-
-
-def _looks_utf16(head: bytes) -> bool:
-    """UTF-16 without a BOM: every other byte of ASCII-range text is NUL."""
-    return head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4
 
 
 def _reject(report: ParsedReport, code: str, message: str) -> ParsedReport:

@@ -1,0 +1,37 @@
+"""The parse stage spread over processes: Dagster's multiprocess executor and a local Dask cluster."""
+
+import hashlib
+import shutil
+
+import dagster as dg
+
+from orchestration.defs.ingestion.assets import PARSE_SHARDS
+from orchestration.lib.ingest import ParseCache, shard_of
+from orchestration.lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV, WarehouseLayout
+from tests.conftest import SEEDS
+
+
+def parse_on_dask_job():
+    from orchestration.definitions import defs
+
+    return defs.resolve_job_def("ogi_parse_on_dask")
+
+
+def test_parse_stage_on_a_local_dask_cluster(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in SEEDS.values():
+        shutil.copy(path, raw / path.name)
+    monkeypatch.setenv(RAW_DIR_ENV, str(raw))
+    monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(tmp_path / "warehouse"))
+    run_config = {"execution": {"config": {"cluster": {"local": {"n_workers": 2, "threads_per_worker": 1}}}}}
+    (tmp_path / "dagster").mkdir()
+    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
+        result = dg.execute_job(dg.reconstructable(parse_on_dask_job), instance, run_config=run_config)
+        assert result.success
+    root = WarehouseLayout(tmp_path / "warehouse").parse_cache
+    [version] = [p.name for p in root.iterdir()]  # every shard wrote under the version the run chose
+    cache = ParseCache(root, version)
+    shards = {shard_of(hashlib.sha256(p.read_bytes()).hexdigest(), PARSE_SHARDS) for p in SEEDS.values()}
+    assert len(cache.chunks()) == len(shards) > 1  # one chunk per non-empty shard, each a Dask task
+    assert cache.parsed_hashes() == {hashlib.sha256(p.read_bytes()).hexdigest() for p in SEEDS.values()}
