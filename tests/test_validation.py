@@ -41,3 +41,25 @@ def test_agency_year_suite_catches_duplicates_and_negative_counts(tmp_path):
     kinds = {(f.expectation, f.column) for f in outcome.failures}
     assert ("expect_compound_columns_to_be_unique", None) in kinds
     assert ("expect_column_values_to_be_between", "applications_received") in kinds
+
+
+def test_relations_are_validated_in_key_partitioned_batches(tmp_path):
+    import duckdb
+
+    from orchestration.lib.validation import validate_relation
+
+    layout = WarehouseLayout(tmp_path)
+    with duckdb.connect(str(layout.database)) as con:
+        con.execute("create schema marts")
+        con.execute("""create table marts.fct_review_litigation as
+            select 'a' || (i // 5) as agency_id, 2020 as year, 'review' as proceeding,
+                   ['upheld', 'corrected', 'other', 'pending', 'total'][i % 5 + 1] as outcome, 1 as count
+            from range(100) t(i)""")
+        con.execute("insert into marts.fct_review_litigation values ('a3', 2020, 'review', 'total', -1)")
+    outcome = validate_relation(layout, "fct_review_litigation", "marts.fct_review_litigation", "agency_id",
+                                max_rows=30)
+    assert outcome.rows == 101
+    assert not outcome.success
+    kinds = sorted((f.expectation, f.unexpected_count) for f in outcome.failures)
+    # a3 has two 'total' rows (in the same batch, since batches split by agency) and one negative count
+    assert kinds == [("expect_column_values_to_be_between", 1), ("expect_compound_columns_to_be_unique", 2)]

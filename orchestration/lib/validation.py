@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,6 +50,18 @@ def suite_names() -> list[str]:
 
 def suite_description(name: str) -> str:
     return _suite_json(name)["meta"]["description"]
+
+
+def suite_columns(name: str) -> list[str]:
+    """Every column a suite reads (also those of its row conditions), so nothing else is loaded."""
+    columns: set[str] = set()
+    for expectation in _suite_json(name)["expectations"]:
+        kwargs = expectation["kwargs"]
+        columns.update(kwargs.get(k) for k in ("column", "column_A", "column_B") if kwargs.get(k))
+        columns.update(kwargs.get("column_list", []))
+        condition = kwargs.get("row_condition", "")
+        columns.update(re.findall(r"[a-z_][a-z0-9_]*(?=\s*[=!<>])", condition))
+    return sorted(columns)
 
 
 def _suite_json(name: str) -> dict:
@@ -102,6 +116,29 @@ def validate(layout: WarehouseLayout, suite_name: str, frame: pd.DataFrame) -> V
         for r in run.results if not r.success
     ]
     return ValidationOutcome(suite_name, result.success, len(run.results), len(frame), failures)
+
+
+def validate_relation(layout: WarehouseLayout, suite_name: str, relation: str, partition_by: str,
+                      max_rows: int = 1_000_000) -> ValidationOutcome:
+    """Validate a warehouse relation in batches of at most about `max_rows`, split by hash of
+    `partition_by` (a key column of every uniqueness expectation), so memory stays bounded."""
+    from .warehouse_io import count_rows, read_relation
+
+    rows = count_rows(layout, relation)
+    batches = max(1, math.ceil(rows / max_rows))
+    columns = suite_columns(suite_name)
+    outcomes = [
+        validate(layout, suite_name, read_relation(
+            layout, relation, columns, (partition_by, i, batches) if batches > 1 else None))
+        for i in range(batches)
+    ]
+    return ValidationOutcome(
+        suite=suite_name,
+        success=all(o.success for o in outcomes),
+        evaluated=outcomes[0].evaluated,
+        rows=rows,
+        failures=[f for o in outcomes for f in o.failures],
+    )
 
 
 def publish_data_docs(layout: WarehouseLayout) -> Path | None:

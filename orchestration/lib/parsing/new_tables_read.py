@@ -99,6 +99,7 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
     found: dict[str, tuple[Segment, int]] = {}  # row → its segment, offset of its keyword in the label
     subtotals: list[tuple[str, Segment]] = []
     labelled_without_values: set[str] = set()
+    sequence: list[tuple[str | None, Segment]] = []  # rows with values in order; None: label unreadable
     for seg in segments(lines, start, end):
         leaves = _leaf_rows(seg.label, template)
         if not seg.cells:
@@ -108,6 +109,7 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
             row, at = leaves[-1]
             if len(leaves) > 1:
                 labelled_without_values.update(r for r, _ in leaves[:-1])
+            sequence.append((row, seg))
             if row in found:
                 if found[row][0].trimmed != seg.trimmed:
                     out.issues.append(Issue(
@@ -117,10 +119,15 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
                 found[row] = seg, at
         elif group := _PATTERNS[template].group.search(seg.label):
             subtotals.append((_PATTERNS[template].groups[group.group()], seg))
+        elif _unreadable(seg):
+            sequence.append((None, seg))
         else:
             out.issues.append(Issue(
                 "unmapped_row", f"表三 line {seg.line + 1}: row {seg.label or '(no label)'!r} is not a "
                 f"{template} row; ignored"))
+    placed_by_order = _place_by_order(sequence, rows, found, "表三", out)
+    for row, seg in placed_by_order.items():
+        found[row] = seg, -1
     if not found:
         out.issues.append(Issue("table_not_found", "表三: no row of the applications table read"))
         return
@@ -139,7 +146,8 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
         elif cells is None or (len(seg.trimmed) < width and _could_be_fused(seg, width)):
             fused.append((row, seg, at))
         else:
-            _put_row(out, template, row, seg, at, layout, cells, how)
+            _put_row(out, template, row, seg, at, layout, cells,
+                     _join(how, _order_note(seg) if row in placed_by_order else ""))
     _split_rows(out, template, fused, layout)
     for group, seg in subtotals:
         _check_subtotal(out, template, group, seg, layout)
@@ -148,6 +156,10 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
             why = ("label found but no values (blank row or damaged layout)"
                    if row in labelled_without_values else "row not found")
             out.issues.append(Issue("row_not_found", f"表三 {row}: {why}", f"t3.{row}"))
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
 
 
 def _t3_layout(found, out) -> tuple[tuple[str, ...] | None, str]:
@@ -412,7 +424,9 @@ _T2_DEFAULTS = {t: _t2_default_columns(t) for t in ("new2019", "new2021")}
 def read_t2(lines: list[str], start: int, end: int, template: str, out: Extraction) -> None:
     defaults = _T2_DEFAULTS[template]
     header: tuple[str, ...] = ()
-    seen: set[str] = set()
+    rows: dict[str, tuple[Segment, int, tuple[str, ...]]] = {}  # item → segment, label offset, header
+    sequence: list[tuple[str | None, Segment]] = []
+    headers: dict[int, tuple[str, ...]] = {}  # id of an unreadable row's segment → its header
     for seg in segments(lines, start, end):
         items = list(_T2_ITEM.finditer(seg.label))
         head = seg.label[: items[-1].start()] if items else seg.label
@@ -423,39 +437,96 @@ def read_t2(lines: list[str], start: int, end: int, template: str, out: Extracti
         if not seg.cells:
             continue
         if not items:
-            out.issues.append(Issue("unmapped_row", f"表二 line {seg.line + 1}: row {seg.label!r} not recognised; ignored"))
+            if _unreadable(seg):
+                sequence.append((None, seg))
+                headers[id(seg)] = header
+            else:
+                out.issues.append(Issue(
+                    "unmapped_row", f"表二 line {seg.line + 1}: row {seg.label!r} not recognised; ignored"))
             continue
         item, at = _T2_ITEMS[items[-1].group()], items[-1].start()
         if item not in defaults:
             out.issues.append(Issue(
                 "unmapped_row", f"表二 line {seg.line + 1}: {item} is not a {template} 表二 row; ignored"))
             continue
-        columns, how = (header, "header") if header else (defaults[item], "template column order (no header)")
-        unknown = [c for c in columns if c not in defaults[item]]
-        if unknown:
-            out.issues.append(Issue(
-                "unmapped_column", f"表二 {item} (line {seg.line + 1}): column(s) "
-                f"{', '.join(_T2_COLUMN_NAMES[c] for c in unknown)} are not {template} columns; not read",
-                f"t2.{item}"))
-            columns = tuple(c if c in defaults[item] else "" for c in columns)
-        cells = seg.fit(len(columns))
-        if cells is None:
-            out.issues.append(Issue(
-                "missing_cells" if len(seg.trimmed) < len(columns) else "extra_cells",
-                f"表二 {item} (line {seg.line + 1}): {len(seg.trimmed)} cells for {len(columns)} columns; not read",
-                f"t2.{item}"))
-            continue
-        seen.add(item)
-        names = "|".join(_T2_COLUMN_NAMES[c] if c else "(not read)" for c in columns)
-        note = f"表二 {item}: columns {names}" + ("" if how == "header" else f" ({how})") + _label_note(seg, at)
-        _put_cells(out, template, [f"t2.{item}.{c}" if c else None for c in columns], cells,
-                   Provenance(seg.line + 1, SOURCE_TABLE, seg.text(at), note))
+        sequence.append((item, seg))
+        rows.setdefault(item, (seg, at, header))
+    placed = _place_by_order(sequence, tuple(defaults), rows, "表二", out)
+    for item, seg in placed.items():
+        rows[item] = seg, -1, headers[id(seg)]
     for item in defaults:
-        if item not in seen:
+        if item not in rows:
             out.issues.append(Issue("row_not_found", f"表二 {item}: row not found", f"t2.{item}"))
+            continue
+        seg, at, header = rows[item]
+        _put_t2_row(out, template, item, seg, at, header, _order_note(seg) if item in placed else "")
+
+
+def _put_t2_row(out, template, item, seg, at, header, order_note) -> None:
+    defaults = _T2_DEFAULTS[template]
+    columns, how = (header, "") if header else (defaults[item], "template column order (no header)")
+    unknown = [c for c in columns if c not in defaults[item]]
+    if unknown:
+        out.issues.append(Issue(
+            "unmapped_column", f"表二 {item} (line {seg.line + 1}): column(s) "
+            f"{', '.join(_T2_COLUMN_NAMES[c] for c in unknown)} are not {template} columns; not read",
+            f"t2.{item}"))
+        columns = tuple(c if c in defaults[item] else "" for c in columns)
+    cells = seg.fit(len(columns))
+    if cells is None:
+        out.issues.append(Issue(
+            "missing_cells" if len(seg.trimmed) < len(columns) else "extra_cells",
+            f"表二 {item} (line {seg.line + 1}): {len(seg.trimmed)} cells for {len(columns)} columns; not read",
+            f"t2.{item}"))
+        return
+    names = "|".join(_T2_COLUMN_NAMES[c] if c else "(not read)" for c in columns)
+    note = _join(f"表二 {item}: columns {names}", how, order_note) + _label_note(seg, at)
+    _put_cells(out, template, [f"t2.{item}.{c}" if c else None for c in columns], cells,
+               Provenance(seg.line + 1, SOURCE_TABLE, seg.text(at), note))
 
 
 # ---------------------------------------------------------------- shared
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _unreadable(seg: Segment) -> bool:
+    """The row's own label cell is lost or garbled (`??????`, mojibake) rather than a local row."""
+    own = seg.label_parts[-1][1] if seg.label_parts else ""
+    return not own or "?" in own or "\ufffd" in own or not _CJK.search(own)
+
+
+def _place_by_order(sequence, order, found, table, out) -> dict[str, Segment]:
+    """Rows with unreadable labels, placed in the template's row order where that is unambiguous:
+    a run of them between two recognised rows (or the table's ends) fills the slots between those
+    rows when it is exactly as long and none of those slots was found by its label."""
+    index = {name: i for i, name in enumerate(order)}
+    placed: dict[str, Segment] = {}
+    previous, run = -1, []
+    for name, seg in [*sequence, ("", None)]:
+        if name is None:
+            run.append(seg)
+            continue
+        following = index.get(name, len(order))
+        if run:
+            gap = order[previous + 1 : following] if previous < following else ()
+            if len(gap) == len(run) and not any(slot in found for slot in gap):
+                placed.update(zip(gap, run))
+            else:
+                for seg in run:
+                    out.issues.append(Issue(
+                        "unmapped_row", f"{table} line {seg.line + 1}: row label {seg.label_parts[-1][1] if seg.label_parts else ''!r} "
+                        f"unreadable and the row order does not place it; ignored"))
+            run = []
+        previous = following
+    return placed
+
+
+def _order_note(seg: Segment) -> str:
+    own = seg.label_parts[-1][1] if seg.label_parts else ""
+    return f"label unreadable ({own!r}): placed by the template's row order" if own else \
+        "no row label: placed by the template's row order"
+
 
 
 def _label_note(seg: Segment, at: int) -> str:
