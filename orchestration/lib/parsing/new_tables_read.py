@@ -117,8 +117,8 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
                         f"other values; kept line {found[row][0].line + 1}", f"t3.{row}"))
             else:
                 found[row] = seg, at
-        elif group := _PATTERNS[template].group.search(seg.label):
-            subtotals.append((_PATTERNS[template].groups[group.group()], seg))
+        elif group := _subtotal_group(seg, template, sequence):
+            subtotals.append((group, seg))
         elif _unreadable(seg):
             sequence.append((None, seg))
         else:
@@ -149,6 +149,7 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
             _put_row(out, template, row, seg, at, layout, cells,
                      _join(how, _order_note(seg) if row in placed_by_order else ""))
     _split_rows(out, template, fused, layout)
+    _check_order_placement(out, template, placed_by_order)
     for group, seg in subtotals:
         _check_subtotal(out, template, group, seg, layout)
     for row in rows:
@@ -156,6 +157,33 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
             why = ("label found but no values (blank row or damaged layout)"
                    if row in labelled_without_values else "row not found")
             out.issues.append(Issue("row_not_found", f"表三 {row}: {why}", f"t3.{row}"))
+
+
+def _subtotal_group(seg: Segment, template: str, sequence) -> str | None:
+    """The group (denied, unable, …) whose subtotal row this is: its own label is the group's
+    (`(三)不予公开` with numbers), or `小计`/`合计` after the group's rows."""
+    own = seg.label_parts[-1][1] if seg.label_parts else ""
+    if "小计" in own or "合计" in own:
+        last = next((row for row, _ in reversed(sequence) if row), "")
+        return last.split(".")[0] if "." in last else None
+    match = _PATTERNS[template].group.search(own)
+    return _PATTERNS[template].groups[match.group()] if match else None
+
+
+def _check_order_placement(out, template, placed) -> None:
+    """Rows placed by order stay only if every identity they take part in holds: a garbled subtotal
+    or local row taken for a template row shows up as a broken sum."""
+    keys = {f"t3.{row}.{c}" for row in placed for c in T3_COLUMNS}
+    broken = [r.rule_id for r in _rules_touching(template, keys) if evaluate(r, out.values)]
+    if not broken:
+        return
+    for row, seg in placed.items():
+        for key in _row_keys(row, _LAYOUT_7):
+            out.values.pop(key, None)
+            out.provenance.pop(key, None)
+        out.issues.append(Issue(
+            "unmapped_row", f"表三 line {seg.line + 1}: label unreadable; placing it as {row} by row order "
+            f"would break {', '.join(broken)}; not read", f"t3.{row}"))
 
 
 def _join(*notes: str) -> str:
