@@ -94,6 +94,21 @@ def _leaf_rows(label: str, template: str) -> list[tuple[str, int]]:
     return found
 
 
+# The column header merges into the first row's label (it has no numbers of its own); its 总计 and
+# 其他 must not be taken for row keywords. Header text ends after the last strong header word
+# and the weak ones (其他, 小计, 总计, …) right after it.
+_HEADER_WORD = re.compile(r"自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|申请人情况|勾稽关系")
+_HEADER_TAIL = re.compile(r"(?:[^()]*?\))?(?:自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|"
+                          r"申请人情况|其他|小计|总计|合计)*")
+
+
+def _row_label_start(label: str) -> int:
+    last = None
+    for last in _HEADER_WORD.finditer(label):
+        pass
+    return 0 if last is None else _HEADER_TAIL.match(label, last.end()).end()
+
+
 def read_t3(lines: list[str], start: int, end: int, template: str, out: Extraction) -> None:
     rows = t3_rows(template)
     found: dict[str, tuple[Segment, int]] = {}  # row → its segment, offset of its keyword in the label
@@ -101,12 +116,13 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
     labelled_without_values: set[str] = set()
     sequence: list[tuple[str | None, Segment]] = []  # rows with values in order; None: label unreadable
     for seg in segments(lines, start, end):
-        leaves = _leaf_rows(seg.label, template)
+        own = _row_label_start(seg.label)
+        leaves = _leaf_rows(seg.label[own:] if own else seg.label, template)
         if not seg.cells:
             labelled_without_values.update(row for row, _ in leaves)
             continue
         if leaves:
-            row, at = leaves[-1]
+            row, at = leaves[-1][0], leaves[-1][1] + own
             if len(leaves) > 1:
                 labelled_without_values.update(r for r, _ in leaves[:-1])
             sequence.append((row, seg))
@@ -212,12 +228,19 @@ def _t3_layout(found, out) -> tuple[tuple[str, ...] | None, str]:
             votes[_LAYOUT_SUBTOTAL_AFTER if a else _LAYOUT_SUBTOTAL_BEFORE] += 1
     if len(votes) == 1:
         return next(iter(votes)), "8 columns, 小计 placed by the rows' sums (no header)"
-    if not votes and all(c in ("0", None) for seg, _ in found.values() for c in seg.trimmed[1:7]):
+    if not votes and all(_is_zero(c) for seg, _ in found.values() for c in seg.trimmed[1:7]):
         return _LAYOUT_SUBTOTAL_AFTER, "8 columns; organisation columns all 0, so either 小计 placement reads alike"
     out.issues.append(Issue(
         "ambiguous_layout", "表三 has 8 columns but neither the header nor the rows' sums tell where the "
         "法人或其他组织 subtotal column is; 表三 not read"))
     return None, ""
+
+
+def _is_zero(raw: str | None) -> bool:
+    try:
+        return raw is None or read_value(raw) == 0
+    except CellError:
+        return False
 
 
 def _subtotal_consistent(cells: list[str | None], layout: tuple[str, ...]) -> bool:

@@ -26,6 +26,9 @@ _ANCHOR_KINDS = {
     "第二十条": "t2",
     "信息内容": "t2",
     "新收": "t3",
+    "上年结转": "t3",
+    "申请人情况": "t3",
+    "勾稽关系": "t3",
     "收到和处理": "t3_heading",
     "行政复议": "t4",
     "其他需要报告": "s6",
@@ -36,7 +39,7 @@ _T3_2021_ROW = re.compile("不补正|收费通知")
 _SECTION_AFTER_T4 = re.compile(r"\s*[五六七]、|.*存在的主要问题")
 _MAX_TABLE_LINES = 800  # a cell-per-line 表三 takes ~420 lines
 _MAX_T4_LINES = 120  # cell per line: ~45 header lines, then 15 cells and their separators
-_HEADER_LINES = 15
+_MAX_HEADER_LINES = 40  # from a 表三 header word to the first number (cell per line: ~25)
 
 
 @dataclass
@@ -132,9 +135,10 @@ def parse_new_tables(lines: list[str], template: str) -> Extraction:
     t3_row = next((i for i in scan.at.get("t3", ()) if _values_near(lines, i)), None)
     t3_start = t3_row
     if t3_row is not None:
-        heading = max((h for h in scan.at.get("t3_heading", ()) if t3_row - _HEADER_LINES <= h < t3_row),
-                      default=None)
-        t3_start = t3_row if heading is None else heading + 1
+        # The header lines above the first row belong to the region: from the section heading on.
+        heading = max((h for h in scan.at.get("t3_heading", ()) if h < t3_row), default=None)
+        if heading is not None and _prose_after(lines, heading) >= t3_row:
+            t3_start = heading + 1
     t2_start = scan.first("t2")
     if t2_start is not None and t3_start is not None and t2_start >= t3_start:
         t2_start = None
@@ -163,11 +167,13 @@ def parse_new_tables(lines: list[str], template: str) -> Extraction:
 
 
 def _values_near(lines: list[str], i: int) -> bool:
-    """A 新收 row, not a heading: numbers on its line or the next (PDF puts them below)."""
-    return any(
-        "。" not in line and any(c is not None and is_value(c) for c in line_cells(line))
-        for line in lines[i : i + 3]
-    )
+    """A table line, not a heading in the prose: numbers follow before any prose does."""
+    for line in lines[i : i + _MAX_HEADER_LINES]:
+        if "。" in line:
+            return False
+        if any(c is not None and is_value(c) for c in line_cells(line)):
+            return True
+    return False
 
 
 def _prose_after(lines: list[str], start: int) -> int:
