@@ -38,6 +38,7 @@ _ANCHORS = re.compile("|".join(_ANCHOR_KINDS))
 _T3_2021_ROW = re.compile("不补正|收费通知")
 _SECTION_AFTER_T4 = re.compile(r"\s*[五六七]、|.*存在的主要问题")
 _MAX_TABLE_LINES = 800  # a cell-per-line 表三 takes ~420 lines
+_S6_LINES = 30  # section 六 is a few sentences
 _MAX_T4_LINES = 120  # cell per line: ~45 header lines, then 15 cells and their separators
 _MAX_HEADER_LINES = 40  # from a 表三 header word to the first number (cell per line: ~25)
 
@@ -198,29 +199,46 @@ _FEE_NONE = re.compile(r"(?:未|没有|无|不)(?:收取|产生|发生)[^。;；
 
 
 def _read_fees(lines: list[str], scan: _Scan, out: Extraction) -> None:
-    """s6.processing_fees_yuan from prose: only an exact amount, preferring section 六."""
-    s6 = scan.first("s6")
-    candidates = [i for i in scan.fee_lines if s6 is not None and i >= s6] or scan.fee_lines
-    found: list[tuple[float, int, str]] = []
-    for i in candidates:
-        line = lines[i]
-        for m in (*_FEE_AFTER.finditer(line), *_FEE_BEFORE.finditer(line)):
-            if m["approx"] or m["more"]:
-                out.issues.append(Issue(
-                    "approximate_value", f"line {i + 1}: processing fees stated approximately "
-                    f"({m.group()!r}); not read", "s6.processing_fees_yuan"))
-                continue
-            amount = float(m["n"].replace(",", "")) * (10000 if m["unit"] == "万元" else 1)
-            found.append((amount, i, m.group()))
-        if not found and (m := _FEE_NONE.search(line)):
-            found.append((0, i, m.group()))
-    amounts = {a for a, _, _ in found}
+    """s6.processing_fees_yuan from prose: only an exact amount, preferring section 六.
+
+    Lines are joined before matching: PDF text wraps sentences anywhere (`收取信息处` / `理费236元`).
+    """
+    s6 = scan.at["s6"][-1] if "s6" in scan.at else None  # the heading, not a table of contents
+    found = _fee_statements(lines, s6 + 1, s6 + 1 + _S6_LINES, out) if s6 is not None else []
+    if not found:
+        for i in scan.fee_lines:
+            if s6 is None or i < s6:
+                found += _fee_statements(lines, i, i + 2, out)
+    amounts = {amount for amount, _, _ in found}
     if len(amounts) > 1:
         out.issues.append(Issue(
-            "conflicting_values", "processing fees stated as " + ", ".join(t for _, _, t in found)
+            "conflicting_values", "processing fees stated as " + ", ".join(repr(t) for _, _, t in found)
             + "; not read", "s6.processing_fees_yuan"))
     elif found:
-        amount, i, text = found[0]
+        amount, where, text = found[0]
         value = int(amount) if float(amount).is_integer() else amount
-        out.put("s6.processing_fees_yuan", value,
-                Provenance(i + 1, SOURCE_PROSE, lines[i].strip(), f"六、其他需要报告的事项: {text!r}"))
+        out.put("s6.processing_fees_yuan", value, Provenance(
+            where.start + 1, SOURCE_PROSE, "\n".join(lines[i].strip() for i in where), f"六、其他需要报告的事项: {text!r}"))
+
+
+def _fee_statements(lines: list[str], first: int, last: int, out: Extraction) -> list[tuple[float, range, str]]:
+    """(amount in 元, lines it spans, the words) of each exact fee statement in lines[first:last]."""
+    last = min(last, len(lines))
+    text = "".join(lines[first:last])
+    starts = list(accumulate(map(len, lines[first:last]), initial=0))
+
+    def span(m: re.Match) -> range:
+        return range(first + bisect_right(starts, m.start()) - 1, first + bisect_right(starts, m.end() - 1))
+
+    found = []
+    for m in (*_FEE_AFTER.finditer(text), *_FEE_BEFORE.finditer(text)):
+        if m["approx"] or m["more"]:
+            out.issues.append(Issue(
+                "approximate_value", f"line {span(m).start + 1}: processing fees stated approximately "
+                f"({m.group()!r}); not read", "s6.processing_fees_yuan"))
+            continue
+        amount = float(m["n"].replace(",", "")) * (10000 if m["unit"] == "万元" else 1)
+        found.append((amount, span(m), m.group()))
+    if not found and (m := _FEE_NONE.search(text)):
+        found.append((0, span(m), m.group()))
+    return found
