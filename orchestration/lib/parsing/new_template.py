@@ -1,8 +1,8 @@
 """The new tables 表二/表三/表四 (2019 and 2021 templates) and section 六's processing fees.
 
 One regex pass over the text finds where each table sits; the readers (new_tables_read) then
-walk only those lines. Lines holding `。` are prose: table cells practically never do, and the
-same words (新收, 第二十条, 行政复议) occur in the prose around the tables.
+walk only those lines. Lines holding `。` are prose (table cells practically never do) unless they
+end in a number cell; the same words (新收, 第二十条, 行政复议) occur in the prose around the tables.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ _ANCHOR_KINDS = {
     "处理费": "fee",
 }
 _ANCHORS = re.compile("|".join(_ANCHOR_KINDS))
+_ROW_END = re.compile(r"[\s|](?:[+-]?\d[\d,.]*|—+|-+)[\s|]*$")
 _T3_2021_ROW = re.compile("不补正|收费通知")
 _SECTION_AFTER_T4 = re.compile(r"\s*[五六七]、|.*存在的主要问题")
 _MAX_TABLE_LINES = 800  # a cell-per-line 表三 takes ~420 lines
@@ -81,7 +82,7 @@ def _scan_lines(lines: list[str]) -> _Scan:
             if not scan.fee_lines or scan.fee_lines[-1] != i:
                 scan.fee_lines.append(i)
             continue
-        if "。" in line:
+        if _is_prose(line):
             continue
         seen = scan.at.setdefault(kind, [])
         if not seen or seen[-1] != i:
@@ -91,6 +92,12 @@ def _scan_lines(lines: list[str]) -> _Scan:
         elif kind == "t3_other" and _has_digit(line[m.end() - starts[i]:]) and not _T3_2021_ROW.search(line):
             scan.other_rows_2019 = True
     return scan
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence, not a table row: it has a `。` and does not end in a number cell (mojibake
+    labels can hold a stray `。`)."""
+    return "。" in line and not _ROW_END.search(line)
 
 
 def _has_digit(text: str) -> bool:
@@ -170,7 +177,7 @@ def parse_new_tables(lines: list[str], template: str) -> Extraction:
 def _values_near(lines: list[str], i: int) -> bool:
     """A table line, not a heading in the prose: numbers follow before any prose does."""
     for line in lines[i : i + _MAX_HEADER_LINES]:
-        if "。" in line:
+        if _is_prose(line):
             return False
         if any(c is not None and is_value(c) for c in line_cells(line)):
             return True
@@ -179,13 +186,13 @@ def _values_near(lines: list[str], i: int) -> bool:
 
 def _prose_after(lines: list[str], start: int) -> int:
     end = min(len(lines), start + _MAX_TABLE_LINES)
-    return next((i for i in range(start + 1, end) if "。" in lines[i]), end)
+    return next((i for i in range(start + 1, end) if _is_prose(lines[i])), end)
 
 
 def _t4_end(lines: list[str], start: int) -> int:
     end = min(len(lines), start + _MAX_T4_LINES)
     for i in range(start + 1, end):
-        if "。" in lines[i] or _SECTION_AFTER_T4.match(lines[i]):
+        if _is_prose(lines[i]) or _SECTION_AFTER_T4.match(lines[i]):
             return i
     return end
 
