@@ -14,11 +14,13 @@ from itertools import combinations
 from .cells import ZERO_MARKS, is_value_cell, parse_cell
 from .model import Number
 
-# Page headers/footers that PDF extraction leaves inside a table (`— 3 —`, `第 2 页`, `3/10`).
-_PAGE_FURNITURE = re.compile(
-    r"\s*(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
-    r"|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页|\d{1,4}\s*/\s*\d{1,4})\s*"
+# Page headers/footers that PDF extraction leaves inside a table (`第 2 页`, `3/10`), and the
+# dashed page number (`— 3 —`), which can also be a row of zero marks around a number.
+_PAGE_MARK = re.compile(
+    r"\s*(?:第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
+    r"|(?P<page>\d{1,3})/(?P<pages>\d{1,3}))\s*"
 )
+_DASHED_PAGE_NUMBER = re.compile(r"\s*[-—–－]+\s*\d{1,4}\s*[-—–－]+\s*")
 # A report title repeated at the top of every PDF page.
 _REPEATED_TITLE = re.compile(r"[^\d\s|]*\d{4}\s*年度?\s*政府信息公开工作年度报告\s*")
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
@@ -87,8 +89,14 @@ class Segment:
         return None
 
 
-def is_page_furniture(line: str) -> bool:
-    return bool(_PAGE_FURNITURE.fullmatch(line) or _REPEATED_TITLE.fullmatch(line))
+def is_page_furniture(line: str, label_waits: bool = False) -> bool:
+    """A page header/footer line. `label_waits`: a row label still waits for its numbers, so a
+    dashed number (`- 3 -`) is read as that row's cells rather than as a page number."""
+    if m := _PAGE_MARK.fullmatch(line):
+        return not m["page"] or int(m["page"]) <= int(m["pages"])
+    if _DASHED_PAGE_NUMBER.fullmatch(line):
+        return not label_waits
+    return bool(_REPEATED_TITLE.fullmatch(line))
 
 
 # Characters a value cell can start with (digits, signs, zero marks); anything else is a label,
@@ -222,7 +230,7 @@ def segments(lines: list[str], start: int, end: int) -> list[Segment]:
         return rows.finish()
     for i in range(start, end):
         line = lines[i]
-        if "|" not in line and (not line.strip() or is_page_furniture(line)):
+        if "|" not in line and (not line.strip() or is_page_furniture(line, bool(rows.label))):
             continue
         row = simple_row(line)
         if row is not None and rows.first < 0:
@@ -263,7 +271,7 @@ def _read_cell_per_line(rows: _RowBuilder, lines: list[str], start: int, end: in
             if after_separator:
                 rows.blank()  # `|` right after `|`: the cell between them is blank
             after_separator = True
-        elif line and not is_page_furniture(line):
+        elif line and not is_page_furniture(line, bool(rows.label) and rows.first < 0):
             for cell in line_cells(line):
                 if cell is not None:
                     (rows.value if is_value(cell) else rows.text)(i, cell)
