@@ -60,6 +60,11 @@ _FUSED_CELL = re.compile(
     r"|(?P<unit_first>人次|万元|[条件次篇个人元项%])\s*(?P<value_after>[0-9０-９][0-9０-９,，.．\s]*|[-—–－/／―─]{1,3})"
 )
 _ROW_START = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中")
+# The common shape, a whole row on its line (`label | 件 | 13 | |`), read without the cell stream.
+_WHOLE_ROW = re.compile(
+    r"\|?\s*(?P<label>[^|\d\s][^|]*?)\s*\|\s*(?P<unit>人次|万元|[条件次篇个人元项%])\s*\|"
+    r"\s*(?P<value>\d[\d,.]*|[-—–－/／―─]{1,3}|无|)\s*\|[\s|]*"
+)
 _MARKDOWN_RULE = re.compile(r"[\s|:\-]*-{3}[\s|:\-]*")
 _LABEL_NOISE = re.compile(
     r"^\W*?(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|其中\s*[:：]?)"
@@ -129,17 +134,30 @@ def _numbering(label: str) -> str | None:
     return match.group(0).translate(_NUMBERING_SPELLING).replace(" ", "").lstrip()
 
 
+@lru_cache(maxsize=8192)
 def _bigrams(text: str) -> frozenset[str]:
     return frozenset(text[i : i + 2] for i in range(len(text) - 1)) or frozenset(text)
 
 
-def _similarity(row: _Row, template: _TemplateRow) -> float:
-    if not row.norm:
+def _label_similarity(norm: str, template: _TemplateRow) -> float:
+    if not norm:
         return 0.0
-    if row.norm == template.norm:
+    if norm == template.norm:
         return 1.0
-    observed = _bigrams(row.norm)
+    observed = _bigrams(norm)
     return 2 * len(observed & template.bigrams) / (len(observed) + len(template.bigrams))
+
+
+def _similarity(row: _Row, template: _TemplateRow) -> float:
+    return _label_similarity(row.norm, template)
+
+
+@lru_cache(maxsize=4096)
+def _closest(norm: str) -> tuple[float, tuple[_TemplateRow, ...]]:
+    """The highest similarity of a label to any template row, and the rows that reach it."""
+    scores = [(_label_similarity(norm, template), template) for template in _template()[0]]
+    best = max(score for score, _ in scores)
+    return best, tuple(template for score, template in scores if score == best)
 
 
 @lru_cache(maxsize=1)
@@ -243,8 +261,8 @@ def _cell_kind(text: str) -> int:
 def _continues_label(open_text: str, fragment: str) -> bool:
     """A label broken over lines: `(一)主动公开政府信息数` then `(不同渠道和方式公开相同信息计1条)`;
     not when the next line starts a row, even behind mojibake (`??(一)…`)."""
-    return (_cell_kind(open_text) == _TEXT and _cell_kind(fragment) == _TEXT
-            and not _ROW_START.match(fragment.lstrip("?？\ufffd "))
+    return (not _ROW_START.match(fragment.lstrip("?？\ufffd "))
+            and _cell_kind(fragment) == _TEXT and _cell_kind(open_text) == _TEXT
             and not _FUSED_CELL.fullmatch(fragment))
 
 
@@ -321,6 +339,11 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
                 add("", i)
             continue
         if "|" in line:
+            if not open_text and (whole := _WHOLE_ROW.fullmatch(line)) and not (
+                    _FUSED_CELL.fullmatch(whole["label"]) or whole["label"] in ZERO_MARKS):
+                current = _whole_row(whole, i)
+                rows.append(current)
+                continue
             if "---" in line and _MARKDOWN_RULE.fullmatch(line):
                 continue
             pieces = [piece.strip() for piece in line.split("|")]
@@ -364,6 +387,19 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
     if open_text:
         add(open_text, open_line)
     return rows
+
+
+def _whole_row(match: re.Match, line: int) -> _Row:
+    """The row the cell stream would build from `label | unit | value |`."""
+    row = _Row(match["label"], line)
+    row.unit, row.unit_line = match["unit"], line
+    value = match["value"]
+    kind = _NUMBER if value[:1].isdigit() else _DASH if value else _BLANK
+    row.value_slot = (value, line, kind)
+    if kind != _BLANK:
+        row.cells.append(row.value_slot)
+        row.has_number = kind == _NUMBER
+    return row
 
 
 def _spaced_cells(fragment: str) -> list[str] | None:
@@ -600,8 +636,8 @@ def _place_stretch(rows, templates, row_range, template_range, placed, unplaced)
     value_rows = [i for i, row in enumerate(stretch_rows) if not row.is_section]
     value_templates = [j for j, tpl in enumerate(stretch_templates) if tpl.key is not None]
     value_pairs = [(i, j) for i, j in pairs if stretch_templates[j].key is not None]
-    doubts = {i: _doubt(stretch_rows[i], stretch_templates[j], templates)
-              for i, j in value_pairs if not _identifies(stretch_rows[i], stretch_templates[j], templates)}
+    doubts = {i: _doubt(stretch_rows[i], stretch_templates[j])
+              for i, j in value_pairs if not _identifies(stretch_rows[i], stretch_templates[j])}
     # Row order is evidence only when the stretch holds exactly the template's rows, in order, the
     # label-driven alignment agrees with plain order, and nothing speaks against any row's slot:
     # one row that cannot be its slot means the order itself is off.
@@ -631,7 +667,7 @@ def _place_stretch(rows, templates, row_range, template_range, placed, unplaced)
             unplaced.append((row_range[i], "no template row fits between its neighbours", None))
 
 
-def _identifies(row: _Row, template: _TemplateRow, templates: tuple[_TemplateRow, ...]) -> bool:
+def _identifies(row: _Row, template: _TemplateRow) -> bool:
     """The label names this template row: exactly, or closely and closer than any other row."""
     similarity = _similarity(row, template)
     if similarity == 1.0:
@@ -641,20 +677,19 @@ def _identifies(row: _Row, template: _TemplateRow, templates: tuple[_TemplateRow
     numbering = _numbering(row.label)
     if numbering and template.numbering and numbering != template.numbering:
         return False
-    return all(_similarity(row, other) <= similarity for other in templates if other.norm != template.norm)
+    return similarity >= _closest(row.norm)[0]
 
 
-def _doubt(row: _Row, template: _TemplateRow, templates: tuple[_TemplateRow, ...]) -> str | None:
+def _doubt(row: _Row, template: _TemplateRow) -> str | None:
     """Why a row whose label does not identify it cannot be the template row its order gives, or None."""
     if row.unit is not None and row.unit != template.unit:
         return f"unit {row.unit} where the template has {template.unit}"
     numbering = _numbering(row.label)
     if numbering and template.numbering and numbering != template.numbering:
         return f"numbered {numbering} where the template row is {template.numbering}"
-    if row.norm:
-        best = max(templates, key=lambda other: _similarity(row, other))
-        if best is not template and _similarity(row, best) >= _STRONG_LABEL:
-            return f"its label is {best.key or best.label}'s"
+    best, closest = _closest(row.norm)
+    if best >= _STRONG_LABEL and all(other.norm != template.norm for other in closest):
+        return f"its label is {closest[0].key or closest[0].label}'s"
     if not row.norm or _looks_garbled(row):
         return None
     # A readable label is its slot's only when numbered alike and mostly the same characters:
