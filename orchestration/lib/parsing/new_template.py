@@ -35,6 +35,7 @@ _ANCHOR_KINDS = {
     "处理费": "fee",
 }
 _ANCHORS = re.compile("|".join(_ANCHOR_KINDS))
+_FULL_STOP = re.compile(r"(?<!\?)。")
 _ROW_END = re.compile(r"[\s|](?:[+-]?\d[\d,.]*|—+|-+)[\s|]*$")
 _T3_2021_ROW = re.compile("不补正|收费通知")
 _SECTION_AFTER_T4 = re.compile(r"\s*[五六七]、|.*存在的主要问题")
@@ -95,9 +96,9 @@ def _scan_lines(lines: list[str]) -> _Scan:
 
 
 def _is_prose(line: str) -> bool:
-    """A sentence, not a table row: it has a `。` and does not end in a number cell (mojibake
-    labels can hold a stray `。`)."""
-    return "。" in line and not _ROW_END.search(line)
+    """A sentence, not a table row: it has a `。` and does not end in a number cell. Mojibake
+    labels hold stray ones: `（` decoded one byte off is `?。`."""
+    return "。" in line and bool(_FULL_STOP.search(line)) and not _ROW_END.search(line)
 
 
 def _has_digit(text: str) -> bool:
