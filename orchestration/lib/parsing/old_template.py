@@ -1,13 +1,15 @@
 """The old national table 政府信息公开情况统计表 (reports 2008–2018).
 
 The table reaches us in many shapes (one cell per line with `|` lines between cells, one row per
-line with trailing empty cells, HTML/markdown rows, units or values on the next line) and with
-labels that may be garbled. So the table region is first cut into a stream of cells, the cells
-are grouped into observed rows (label, unit, value), and the observed rows are aligned to the
-template's known row order: rows whose label matches exactly and uniquely are anchors, and the
-short stretches between anchors are aligned by a small DP scoring label similarity and unit
-agreement. A row whose label does not match is placed only when its stretch leaves no doubt
-(same number of rows as the template, units agree); otherwise it is reported, never guessed.
+line with trailing empty cells, HTML/markdown rows, PDF text with space-separated cells, units or
+values on the next line) and with labels that may be garbled. So the table region is found first,
+cut into a stream of cells, the cells are grouped into observed rows (label, unit, value), and the
+observed rows are aligned to the template's known row order: rows whose label matches exactly and
+uniquely are anchors, and the short stretches between anchors are aligned by a small DP scoring
+label similarity and unit agreement. A row whose label does not identify it is placed by order
+only when its stretch leaves no doubt: as many rows as the template, in order, and nothing against
+any of them (a unit or numbering that differs, a label that is another row's, a readable label
+that is not this row's). Otherwise it is reported as `row_unaligned`, never guessed.
 """
 
 from __future__ import annotations
@@ -75,7 +77,7 @@ _NUMBERING = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(
 _NUMBERING_SPELLING = str.maketrans({"（": "(", "）": ")", "、": ".", "．": "."})
 
 _STRONG_LABEL = 0.6  # bigram similarity above which a label identifies its row
-_SURE_LABEL = 0.9
+_SURE_LABEL = 0.9  # a row without unit or value may still be a value row's if its label is this close
 _PARTIAL_LABEL = 0.5  # a half-repaired `(三)其碎形数` shares this many characters with (三)其他情形数
 # GBK read one byte off leaves `?`, bopomofo, box drawing, enclosed numbers and rare characters
 # (outside GB2312 level 1, the 3755 common ones); the template's labels use common characters only.
