@@ -126,6 +126,8 @@ S6_FEES = {  # s6.processing_fees_yuan stated in each fixture's section 六
     "subtotal_2021.txt": 35.5,
     "fused_unique_2021.txt": 0,
     "fused_ambiguous_2021.txt": 0,
+    "cell_per_line_2019.txt": 0,
+    "garbled_2021.txt": 120,
 }
 ALL_2021 = {**T2_2021, **T3_2021, **T4_2021}
 ALL_2019 = {**T2_2019, **T3_2019, **T4_2019}
@@ -194,6 +196,8 @@ LAYOUTS = [
     ("markdown_2019.md", "new2019", ALL_2019, ["unmapped_row"]),  # a local 其中 row
     ("pdf_2021.txt", "new2021", ALL_2021, []),  # labels apart from numbers, page furniture, no header rows
     ("subtotal_2021.txt", "new2021", ALL_2021, []),  # 8 columns (小计) and 4 subtotal rows
+    ("cell_per_line_2019.txt", "new2019", ALL_2019, []),  # every cell on its own line, `|` between
+    ("garbled_2021.txt", "new2021", ALL_2021, []),  # lost and mojibake labels, placed by row order
 ]
 HTML_BLANK_CELL = "t3.denied.law_forbidden.social_org"  # printed as &nbsp;: not reported
 
@@ -260,6 +264,60 @@ def test_subtotal_row_that_disagrees_with_its_rows_is_reported():
     assert extraction.values == expected("subtotal_2021.txt", ALL_2021)
     (issue,) = extraction.issues
     assert issue.code == "subtotal_mismatch" and "9 but its rows sum to 8" in issue.message
+
+
+def test_unreadable_labels_are_placed_by_row_order_and_say_so():
+    extraction = parse(fixture_lines("garbled_2021.txt"))[2]
+    placed = {k.rsplit(".", 1)[0] for k, p in extraction.provenance.items() if "placed by the template's row order" in p.note}
+    assert placed == {"t3.new_received", "t3.denied.third_party", "t3.denied.internal_affairs", "t3.other.other",
+                      "t2.rules", "t2.coercion"}
+    # the column header (自然人 … 总计) above the first row is no row label: 总计 is not (七)总计
+    assert extraction.provenance["t3.processed_total.total"].text.startswith("(七)总计")
+
+
+def test_order_placement_that_breaks_the_identities_is_not_read():
+    lines = [line.replace("?????????? | 2 | 0 |", "?????????? | 3 | 0 |") for line in fixture_lines("garbled_2021.txt")]
+    extraction = parse(lines)[2]
+    assert not [k for k in extraction.values if k.startswith(("t3.new_received.", "t3.denied.third_party."))]
+    (issue, *_) = [i for i in extraction.issues if i.key == "t3.denied.third_party"]
+    assert issue.code == "unmapped_row" and "would break new2021.t3_outcomes.natural_person" in issue.message
+
+
+def test_readable_local_row_is_not_placed_by_order():
+    lines = fixture_lines("pipe_2021.txt")
+    at = lines.index("4.保护第三方合法权益 | 2 | 0 | 0 | 0 | 0 | 0 | 2 | ||")
+    lines[at] = "其中:涉及个人隐私 | 2 | 0 | 0 | 0 | 0 | 0 | 2 | ||"
+    extraction = parse(lines)[2]
+    assert "t3.denied.third_party.total" not in extraction.values
+    assert issue_codes(extraction) == ["unmapped_row", "row_not_found"]
+
+
+def test_eight_columns_all_zero_without_header():
+    zero_row = " | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"
+    lines = ["三、收到和处理政府信息公开申请情况", *(f"{label}{zero_row}" for label in (
+        "一、本年新收政府信息公开申请数量", "二、上年结转政府信息公开申请数量", "(一)予以公开", "(七)总计", "四、结转下年度继续办理"))]
+    extraction = parse_new_tables(lines, "new2021")
+    assert extraction.values["t3.granted.other_org"] == 0 and extraction.values["t3.granted.total"] == 0
+    assert "either 小计 placement reads alike" in extraction.provenance["t3.granted.total"].note
+
+
+@pytest.mark.parametrize("values_line, read", [
+    ("- 3 -", {"t2.rules.made": 0, "t2.rules.repealed": 3, "t2.rules.in_force": 0}),  # zero marks, not a page
+    ("69 / 156", {"t2.rules.made": 69, "t2.rules.repealed": 0, "t2.rules.in_force": 156}),  # not page 69 of 156
+])
+def test_row_values_that_look_like_page_numbers(values_line, read):
+    lines = ["第二十条第(一)项", "信息内容 本年制发件数 本年废止件数 现行有效件数", "规章", values_line,
+             "— 2 —", "第 2 页 共 5 页", "3/5", "行政规范性文件 1 2 3"]
+    extraction = parse_new_tables(lines, "new2021")
+    assert {k: v for k, v in extraction.values.items() if k.startswith("t2.rules.")} == read
+    assert extraction.values["t2.normative.in_force"] == 3
+
+
+def test_mojibake_full_stop_does_not_end_the_table():
+    lines = fixture_lines("pdf_2021.txt")
+    at = lines.index("(二)部分公开(区分处理的,只计这一情形,")
+    lines[at] = "?。ǘ?)部分公开(区分处理的,只计这一情形,"
+    assert parse(lines)[2].values == expected("pdf_2021.txt", ALL_2021)
 
 
 # ---------------------------------------------------------------- cells run together

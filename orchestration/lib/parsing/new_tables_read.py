@@ -111,7 +111,7 @@ def _row_label_start(label: str) -> int:
 
 def read_t3(lines: list[str], start: int, end: int, template: str, out: Extraction) -> None:
     rows = t3_rows(template)
-    found: dict[str, tuple[Segment, int]] = {}  # row → its segment, offset of its keyword in the label
+    found: dict[str, tuple[Segment, int | None]] = {}  # row → its segment, offset of its keyword in the label
     subtotals: list[tuple[str, Segment]] = []
     labelled_without_values: set[str] = set()
     sequence: list[tuple[str | None, Segment]] = []  # rows with values in order; None: label unreadable
@@ -143,7 +143,7 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
                 f"{template} row; ignored"))
     placed_by_order = _place_by_order(sequence, rows, found, "表三", out)
     for row, seg in placed_by_order.items():
-        found[row] = seg, -1
+        found[row] = seg, None  # located by its last label cell
     if not found:
         out.issues.append(Issue("table_not_found", "表三: no row of the applications table read"))
         return
@@ -475,7 +475,7 @@ _T2_DEFAULTS = {t: _t2_default_columns(t) for t in ("new2019", "new2021")}
 def read_t2(lines: list[str], start: int, end: int, template: str, out: Extraction) -> None:
     defaults = _T2_DEFAULTS[template]
     header: tuple[str, ...] = ()
-    rows: dict[str, tuple[Segment, int, tuple[str, ...]]] = {}  # item → segment, label offset, header
+    rows: dict[str, tuple[Segment, int | None, tuple[str, ...]]] = {}  # item → segment, label offset, header
     sequence: list[tuple[str | None, Segment]] = []
     headers: dict[int, tuple[str, ...]] = {}  # id of an unreadable row's segment → its header
     for seg in segments(lines, start, end):
@@ -504,7 +504,7 @@ def read_t2(lines: list[str], start: int, end: int, template: str, out: Extracti
         rows.setdefault(item, (seg, at, header))
     placed = _place_by_order(sequence, tuple(defaults), rows, "表二", out)
     for item, seg in placed.items():
-        rows[item] = seg, -1, headers[id(seg)]
+        rows[item] = seg, None, headers[id(seg)]
     for item in defaults:
         if item not in rows:
             out.issues.append(Issue("row_not_found", f"表二 {item}: row not found", f"t2.{item}"))
@@ -580,7 +580,7 @@ def _order_note(seg: Segment) -> str:
 
 
 
-def _label_note(seg: Segment, at: int) -> str:
+def _label_note(seg: Segment, at: int | None) -> str:
     line = seg.label_line(at)
     if line is None:
         return "; no row label"
