@@ -92,6 +92,8 @@ class Segment:
 def is_page_furniture(line: str, label_waits: bool = False) -> bool:
     """A page header/footer line. `label_waits`: a row label still waits for its numbers, so a
     dashed number (`- 3 -`) is read as that row's cells rather than as a page number."""
+    if line.isdigit() or not ("页" in line or "/" in line or "-" in line or "—" in line or "报告" in line):
+        return False  # the usual line: no mark of a page header or footer
     if m := _PAGE_MARK.fullmatch(line):
         return not m["page"] or int(m["page"]) <= int(m["pages"])
     if _DASHED_PAGE_NUMBER.fullmatch(line):
@@ -206,7 +208,7 @@ class _RowBuilder:
     def close(self) -> None:
         if self.first >= 0:
             label = self.label
-            text = label[0][1] if len(label) == 1 else "".join(t for _, t in label)
+            text = label[0][1] if len(label) == 1 else "".join([t for _, t in label])
             self.out.append(Segment(text, self.cells, self.first, label, self.lines, self.last))
             self.label, self.cells, self.first = [], [], -1
 
@@ -271,6 +273,9 @@ def _read_cell_per_line(rows: _RowBuilder, lines: list[str], start: int, end: in
             if after_separator:
                 rows.blank()  # `|` right after `|`: the cell between them is blank
             after_separator = True
+        elif line.isascii() and line.isdigit():
+            rows.value(i, line)
+            after_separator = False
         elif line and not is_page_furniture(line, bool(rows.label) and rows.first < 0):
             for cell in line_cells(line):
                 if cell is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import ChainMap, Counter
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -627,16 +627,19 @@ def _split_fused(template, tokens, keys, structural, known) -> tuple[tuple[int, 
         return "too many ways to cut the digits"
     if not candidates:
         return f"they cannot be cut into {len(keys)} counts"
-    rules = _rules_touching(template, {k for k in keys if k})
-    survivors, deciding = [], set()
+    stored = [k for k in keys if k]
+    trial = {**known, **dict.fromkeys(stored, 0)}  # every candidate fills the same keys
+    rules = [r for r in _rules_touching(template, set(stored)) if all(trial.get(k) is not None for k in r.keys)]
+    if not rules:
+        return "no identity covers these cells"
+    survivors = []
     for values in candidates:
         if not structural(values):
             continue
-        trial = ChainMap({k: v for k, v in zip(keys, values) if k}, known)
-        decidable = [r for r in rules if all(trial.get(k) is not None for k in r.keys)]
-        if decidable and all(evaluate(r, trial) is None for r in decidable):
+        trial.update((k, v) for k, v in zip(keys, values) if k)
+        if all(evaluate(r, trial) is None for r in rules):
             survivors.append(values)
-            deciding.update(r.rule_id for r in decidable)
+    deciding = {r.rule_id for r in rules}
     if len(survivors) == 1:
         return survivors[0], sorted(deciding)
     if not survivors:
