@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.metrics import APPLICANT_COLUMNS, T3_COLUMNS, T4_BLOCKS, T4_OUTCOMES, metrics_for, t3_outcome_rows
+from orchestration.lib.metrics import (APPLICANT_COLUMNS, T3_COLUMNS, T4_BLOCKS, T4_OUTCOMES, metrics_for,
+                                      t3_outcome_rows)
 from orchestration.lib.parsing import parse_report
 from orchestration.lib.parsing.model import SOURCE_PROSE, SOURCE_SPLIT_BY_IDENTITY, SOURCE_TABLE
 from orchestration.lib.parsing.new_tables_layout import line_cells, simple_row
@@ -268,7 +269,8 @@ def test_subtotal_row_that_disagrees_with_its_rows_is_reported():
 
 def test_unreadable_labels_are_placed_by_row_order_and_say_so():
     extraction = parse(fixture_lines("garbled_2021.txt"))[2]
-    placed = {k.rsplit(".", 1)[0] for k, p in extraction.provenance.items() if "placed by the template's row order" in p.note}
+    placed = {k.rsplit(".", 1)[0] for k, p in extraction.provenance.items()
+              if "placed by the template's row order" in p.note}
     assert placed == {"t3.new_received", "t3.denied.third_party", "t3.denied.internal_affairs", "t3.other.other",
                       "t2.rules", "t2.coercion"}
     # the column header (自然人 … 总计) above the first row is no row label: 总计 is not (七)总计
@@ -276,7 +278,8 @@ def test_unreadable_labels_are_placed_by_row_order_and_say_so():
 
 
 def test_order_placement_that_breaks_the_identities_is_not_read():
-    lines = [line.replace("?????????? | 2 | 0 |", "?????????? | 3 | 0 |") for line in fixture_lines("garbled_2021.txt")]
+    lines = [line.replace("?????????? | 2 | 0 |", "?????????? | 3 | 0 |")
+             for line in fixture_lines("garbled_2021.txt")]
     extraction = parse(lines)[2]
     assert not [k for k in extraction.values if k.startswith(("t3.new_received.", "t3.denied.third_party."))]
     (issue, *_) = [i for i in extraction.issues if i.key == "t3.denied.third_party"]
@@ -362,7 +365,8 @@ def test_broken_identities_are_kept_as_printed_and_reported():
     assert "t3.granted.total = 1260, expected = " in violations["new2019.t3_row_total.granted"]
     assert violations["new2019.t3_row_total.granted"].endswith("= 1259")
     assert violations["new2019.t4_total.review"].endswith(
-        "t4.review.total = 9, expected = t4.review.upheld + t4.review.corrected + t4.review.other + t4.review.pending = 8")
+        "t4.review.total = 9, expected = "
+        "t4.review.upheld + t4.review.corrected + t4.review.other + t4.review.pending = 8")
     assert violations["new2019.t3_balance.natural_person"].endswith(
         "t3.new_received.natural_person + t3.carried_over.natural_person = 1492, expected = "
         "t3.processed_total.natural_person + t3.carried_forward.natural_person = 1493")

@@ -152,7 +152,7 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
     if layout is None:
         return
     width = len(layout)
-    fused: list[tuple[str, Segment, int]] = []
+    fused: list[tuple[str, Segment, int | None]] = []
     for row, (seg, at) in found.items():
         cells = seg.fit(width)
         if cells is None and len(seg.trimmed) > width:
@@ -380,7 +380,7 @@ def read_t4(lines: list[str], start: int, end: int, template: str, out: Extracti
         at = 0
         for seg, own in parts:
             note = f"表四: {_t4_note(at, at + len(own))}" + (
-                " (header labels truncated or absent: read by position)" if len(parts) == 1 else "")
+                " (by position in the printed order)" if len(parts) == 1 else "")
             _put_cells(out, template, _T4_KEYS[at : at + len(own)], own,
                        Provenance(seg.line + 1, SOURCE_TABLE, seg.text(), note))
             at += len(own)
@@ -565,9 +565,10 @@ def _place_by_order(sequence, order, found, table, out) -> dict[str, Segment]:
                 placed.update(zip(gap, run))
             else:
                 for seg in run:
+                    own = seg.label_parts[-1][1] if seg.label_parts else ""
                     out.issues.append(Issue(
-                        "unmapped_row", f"{table} line {seg.line + 1}: row label {seg.label_parts[-1][1] if seg.label_parts else ''!r} "
-                        f"unreadable and the row order does not place it; ignored"))
+                        "unmapped_row", f"{table} line {seg.line + 1}: row label {own!r} unreadable and the "
+                        "row order does not place it; ignored"))
             run = []
         previous = following
     return placed
@@ -644,4 +645,5 @@ def _split_fused(template, tokens, keys, structural, known) -> tuple[tuple[int, 
         return survivors[0], sorted(deciding)
     if not survivors:
         return "no split satisfies the identities"
-    return f"{len(survivors)} splits satisfy the identities (e.g. {' / '.join('|'.join(map(str, v)) for v in survivors[:2])})"
+    examples = " / ".join("|".join(map(str, v)) for v in survivors[:2])
+    return f"{len(survivors)} splits satisfy the identities (e.g. {examples})"
