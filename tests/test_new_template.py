@@ -229,6 +229,17 @@ def test_signed_changes_and_amounts_of_2019_table_two():
     assert note == "表二 permits: columns 上一年项目数量|本年增/减|处理决定数量"
 
 
+def test_2019_columns_are_never_read_as_2021_keys():
+    lines = fixture_lines("pipe_2021.txt")
+    at = lines.index("信息内容 | 本年处理决定数量 | ||")
+    lines[at], lines[at + 1] = "信息内容 | 上一年项目数量 | 本年增/减 | 处理决定数量 |", "行政许可 | 40 | +3 | 356 |"
+    template, why, extraction = parse(lines)
+    assert template == "new2021" and "表三 (六)其他处理 split" in why  # 表二 mixes both, 表三 decides
+    assert extraction.values == expected("pipe_2021.txt", ALL_2021)
+    (issue,) = extraction.issues
+    assert issue.code == "unmapped_column" and "上一年项目数量, 本年增/减 are not new2021 columns" in issue.message
+
+
 def test_local_extra_row_is_reported_not_dropped_silently():
     extraction = parse(fixture_lines("markdown_2019.md"))[2]
     (issue,) = extraction.issues
