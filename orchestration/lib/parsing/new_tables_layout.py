@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
 
 from .cells import ZERO_MARKS, is_value_cell, parse_cell
@@ -122,7 +123,13 @@ def read_value(raw: str, *, decimal: bool = False, signed: bool = False) -> Numb
     return parse_cell(raw, decimal=decimal, signed=signed).value
 
 
-def line_cells(line: str) -> list[str | None]:
+# Table lines repeat across reports (zero rows, standard labels and headers): reading each distinct
+# line once is most of the speed. Results are tuples, so the cached values cannot be changed.
+_LINE_CACHE = 16384
+
+
+@lru_cache(maxsize=_LINE_CACHE)
+def line_cells(line: str) -> tuple[str | None, ...]:
     """One line's cells: text or value strings, None for a blank cell.
 
     `|` lines are split on `|`; other lines on white space, with adjacent words merged back into
@@ -132,7 +139,7 @@ def line_cells(line: str) -> list[str | None]:
         parts = line.split("|")
         if not parts[-1].strip():
             parts.pop()  # the empty text after a row's closing `|`
-        return [_compact(p) or None for p in parts]
+        return tuple(_compact(p) or None for p in parts)
     cells: list[str | None] = []
     words: list[str] = []
     for token in line.split():
@@ -145,7 +152,7 @@ def line_cells(line: str) -> list[str | None]:
             words.append(token)
     if words:
         cells.append("".join(words))
-    return cells
+    return tuple(cells)
 
 
 def _compact(cell: str) -> str:
@@ -156,7 +163,8 @@ def _compact(cell: str) -> str:
     return _SPACES.sub("", cell)
 
 
-def simple_row(line: str) -> tuple[list[str | None], list[str | None]] | None:
+@lru_cache(maxsize=_LINE_CACHE)
+def simple_row(line: str) -> tuple[tuple[str | None, ...], tuple[str | None, ...]] | None:
     """(label cells, value cells) of the usual row, label then plain integers and blanks; None for
     any other line. Same cells as line_cells (a test checks), without its per-cell work."""
     if "|" in line:
@@ -176,7 +184,7 @@ def simple_row(line: str) -> tuple[list[str | None], list[str | None]] | None:
         return None
     if "|" not in line and len(label) > 1:
         label = ["".join(label)]  # PDF text: spaces inside one label
-    return label, [v or None for v in values]
+    return tuple(label), tuple(v or None for v in values)
 
 
 class _RowBuilder:
@@ -261,7 +269,7 @@ def segments(lines: list[str], start: int, end: int) -> list[Segment]:
 
 def _is_cell_per_line(lines: list[str], start: int, end: int) -> bool:
     """Every cell on its own line, `|` lines between them (seed 000)."""
-    separators = sum(1 for i in range(start, end) if lines[i].strip() == "|")
+    separators = sum(map("|".__eq__, map(str.strip, lines[start:end])))
     return separators * 3 > end - start
 
 

@@ -81,7 +81,8 @@ def _row_patterns(template: str) -> _RowPatterns:
 _PATTERNS = {t: _row_patterns(t) for t in ("new2019", "new2021")}
 
 
-def _leaf_rows(label: str, template: str) -> list[tuple[str, int]]:
+@lru_cache(maxsize=4096)  # labels repeat from report to report
+def _leaf_rows(label: str, template: str) -> tuple[tuple[str, int], ...]:
     """The rows whose keywords occur in a label, in order, each with the offset of its keyword
     (only the last one is located: -1 for the others)."""
     patterns = _PATTERNS[template]
@@ -91,7 +92,7 @@ def _leaf_rows(label: str, template: str) -> list[tuple[str, int]]:
         found[-1] = found[-1][0], label.rfind(words[-1])
     if label.endswith("其他") and "other.other" in t3_rows(template) and (m := _OTHER_OTHER.search(label)):
         found.append(("other.other", m.start()))
-    return found
+    return tuple(found)
 
 
 # The column header merges into the first row's label (it has no numbers of its own); its 总计 and
@@ -102,6 +103,7 @@ _HEADER_TAIL = re.compile(r"(?:[^()]*?\))?(?:自然人|法人或其他组织|商
                           r"申请人情况|其他|小计|总计|合计)*")
 
 
+@lru_cache(maxsize=4096)
 def _row_label_start(label: str) -> int:
     last = None
     for last in _HEADER_WORD.finditer(label):

@@ -1,8 +1,8 @@
 """The new tables 表二/表三/表四 (2019 and 2021 templates) and section 六's processing fees.
 
 One regex pass over the text finds where each table sits; the readers (new_tables_read) then
-walk only those lines. Lines holding `。` are prose (table cells practically never do) unless they
-end in a number cell; the same words (新收, 第二十条, 行政复议) occur in the prose around the tables.
+walk only those lines. A table ends at the first prose line (one with a full stop `。`, which table
+cells practically never hold); the same words (新收, 第二十条, 行政复议) occur in that prose.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ _ANCHOR_KINDS = {
     "行政复议": "t4",
     "其他需要报告": "s6",
     "处理费": "fee",
-    "。": "full_stop",
 }
 _ANCHORS = re.compile("|".join(_ANCHOR_KINDS))
+_FULL_STOP = re.compile(r"(?<!\?)。")
 _ROW_END = re.compile(r"[\s|](?:[+-]?\d[\d,.]*|—+|-+)[\s|]*$")
 _T3_2021_ROW = re.compile("不补正|收费通知")
 _SECTION_AFTER_T4 = re.compile(r"\s*[五六七]、|.*存在的主要问题")
@@ -51,18 +51,11 @@ class _Scan:
 
     at: dict[str, list[int]] = field(default_factory=dict)  # anchor → line indexes, in order
     fee_lines: list[int] = field(default_factory=list)  # prose included
-    prose: list[int] = field(default_factory=list)  # lines that are sentences, in order
     evidence: dict[str, str] = field(default_factory=dict)  # marker group → first marker text
     other_rows_2019: bool = False  # a (六)其他处理 row holding numbers and no sub-row label
-    size: int = 0  # number of lines
 
     def first(self, kind: str, after: int = -1) -> int | None:
         return next((i for i in self.at.get(kind, ()) if i > after), None)
-
-    def prose_after(self, start: int, limit: int) -> int:
-        """The first prose line after `start`, at most `start + limit` (and the text's end)."""
-        k = bisect_right(self.prose, start)
-        return min(self.prose[k] if k < len(self.prose) else self.size, start + limit, self.size)
 
 
 # report.py calls detect_new_template and then parse_new_tables on the same lines: scan once.
@@ -80,40 +73,48 @@ def _scan(lines: list[str]) -> _Scan:
 
 
 def _scan_lines(lines: list[str]) -> _Scan:
-    """One regex pass: where the anchors are, and which lines are prose.
-
-    A line is prose when it has a full stop `。` and does not end in a number cell; a `。` right
-    after `?` is no full stop but mojibake of `（` in a garbled label.
-    """
-    scan = _Scan(size=len(lines))
+    scan = _Scan()
     starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))  # joined with "\n"
-    text = "\n".join(lines)
-    anchors = []
-    for m in _ANCHORS.finditer(text):
+    for m in _ANCHORS.finditer("\n".join(lines)):
         kind = _ANCHOR_KINDS[m.group()]
         i = bisect_right(starts, m.start()) - 1
-        if kind != "full_stop":
-            anchors.append((kind, i, m))
-        elif (not scan.prose or scan.prose[-1] != i) and text[m.start() - 1] != "?" \
-                and not _ROW_END.search(lines[i]):
-            scan.prose.append(i)
-    prose = set(scan.prose)
-    for kind, i, m in anchors:
+        line = lines[i]
         if kind == "fee":
             if not scan.fee_lines or scan.fee_lines[-1] != i:
                 scan.fee_lines.append(i)
             continue
-        if i in prose:
+        if _is_prose(line):
             continue
         seen = scan.at.setdefault(kind, [])
         if not seen or seen[-1] != i:
             seen.append(i)
-        line = lines[i]
         if kind in ("t2_2019", "t2_2021", "t3_2021"):
             scan.evidence.setdefault(kind, m.group())
         elif kind == "t3_other" and _has_digit(line[m.end() - starts[i]:]) and not _T3_2021_ROW.search(line):
             scan.other_rows_2019 = True
     return scan
+
+
+def _is_prose(line: str) -> bool:
+    """A sentence, not a table row: it has a full stop and does not end in a number cell. A `。`
+    right after `?` is no full stop but mojibake of `（` in a garbled label."""
+    return "。" in line and bool(_FULL_STOP.search(line)) and not _ROW_END.search(line)
+
+
+def _prose_after(lines: list[str], start: int, limit: int) -> int:
+    """The first prose line after `start`, at most `start + limit` (or the end of the text)."""
+    end = min(len(lines), start + limit)
+    i = start + 1
+    while i < end:
+        chunk = "\n".join(lines[i:end])  # one C-level search instead of a loop over table lines
+        stop = chunk.find("。")
+        if stop < 0:
+            return end
+        j = i + chunk.count("\n", 0, stop)
+        if _is_prose(lines[j]):
+            return j
+        i = j + 1
+    return end
 
 
 def _has_digit(text: str) -> bool:
@@ -156,12 +157,12 @@ def parse_new_tables(lines: list[str], template: str) -> Extraction:
     template_from_tables, why = _decide(scan)
     if template_from_tables and template_from_tables != template:
         out.issues.append(Issue("template_mismatch", f"parsed as {template}, but the tables say {why}"))
-    t3_row = next((i for i in scan.at.get("t3", ()) if _values_near(lines, scan, i)), None)
+    t3_row = next((i for i in scan.at.get("t3", ()) if _values_near(lines, i)), None)
     t3_start = t3_row
     if t3_row is not None:
         # The header lines above the first row belong to the region: from the section heading on.
         heading = max((h for h in scan.at.get("t3_heading", ()) if h < t3_row), default=None)
-        if heading is not None and scan.prose_after(heading, _MAX_TABLE_LINES) >= t3_row:
+        if heading is not None and _prose_after(lines, heading, _MAX_TABLE_LINES) >= t3_row:
             t3_start = heading + 1
     t2_start = scan.first("t2")
     if t2_start is not None and t3_start is not None and t2_start >= t3_start:
@@ -169,20 +170,20 @@ def parse_new_tables(lines: list[str], template: str) -> Extraction:
     t4_start = scan.first("t4", max(x for x in (t3_row, t2_start, -1) if x is not None))
 
     if t2_start is not None:
-        t2_end = min(x for x in (scan.prose_after(t2_start, _MAX_TABLE_LINES), t3_start, t4_start,
+        t2_end = min(x for x in (_prose_after(lines, t2_start, _MAX_TABLE_LINES), t3_start, t4_start,
                                  scan.first("t3_heading", t2_start)) if x is not None)
         read_t2(lines, t2_start, t2_end, template, out)
     else:
         out.issues.append(Issue("table_not_found", "表二 (主动公开政府信息情况) not found"))
 
     if t3_row is not None:
-        t3_end = min(x for x in (scan.prose_after(t3_row, _MAX_TABLE_LINES), t4_start) if x is not None)
+        t3_end = min(x for x in (_prose_after(lines, t3_row, _MAX_TABLE_LINES), t4_start) if x is not None)
         read_t3(lines, t3_start, t3_end, template, out)
     else:
         out.issues.append(Issue("table_not_found", "表三 (收到和处理政府信息公开申请情况) not found"))
 
     if t4_start is not None:
-        read_t4(lines, t4_start, _t4_end(lines, scan, t4_start), template, out)
+        read_t4(lines, t4_start, _t4_end(lines, t4_start), template, out)
     else:
         out.issues.append(Issue("table_not_found", "表四 (行政复议、行政诉讼情况) not found"))
 
@@ -190,16 +191,16 @@ def parse_new_tables(lines: list[str], template: str) -> Extraction:
     return out
 
 
-def _values_near(lines: list[str], scan: _Scan, i: int) -> bool:
+def _values_near(lines: list[str], i: int) -> bool:
     """A table line, not a heading in the prose: numbers follow before any prose does."""
-    for j in range(i, scan.prose_after(i - 1, _MAX_HEADER_LINES)):
+    for j in range(i, _prose_after(lines, i - 1, _MAX_HEADER_LINES)):
         if any(c is not None and is_value(c) for c in line_cells(lines[j])):
             return True
     return False
 
 
-def _t4_end(lines: list[str], scan: _Scan, start: int) -> int:
-    end = scan.prose_after(start, _MAX_T4_LINES)
+def _t4_end(lines: list[str], start: int) -> int:
+    end = _prose_after(lines, start, _MAX_T4_LINES)
     return next((i for i in range(start + 1, end) if _SECTION_AFTER_T4.match(lines[i])), end)
 
 
