@@ -454,6 +454,8 @@ def test_table_four_with_a_missing_cell_is_not_read():
     ("全年收取信息公开处理费共计1,200元。", 1200),
     ("本年度未收取政府信息公开处理费。", 0),
     ("本年度共收取了35.5元信息处理费。", 35.5),
+    ("收取信息处理费0.07万元。", 700),  # not 700.0000000000001
+    ("收取信息处理费1,234.5元,信息处理费标准为每件100元。", 1234.5),  # a rate is no amount collected
 ])
 def test_processing_fees(sentence, fee):
     extraction = parse_new_tables(["六、其他需要报告的事项", sentence], "new2021")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from decimal import Decimal
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -230,12 +231,12 @@ def _read_fees(lines: list[str], scan: _Scan, out: Extraction) -> None:
             + "; not read", "s6.processing_fees_yuan"))
     elif found:
         amount, where, text = found[0]
-        value = int(amount) if float(amount).is_integer() else amount
+        value = int(amount) if amount == amount.to_integral_value() else float(amount)
         out.put("s6.processing_fees_yuan", value, Provenance(
             where.start + 1, SOURCE_PROSE, "\n".join(lines[i].strip() for i in where), f"六、其他需要报告的事项: {text!r}"))
 
 
-def _fee_statements(lines: list[str], first: int, last: int, out: Extraction) -> list[tuple[float, range, str]]:
+def _fee_statements(lines: list[str], first: int, last: int, out: Extraction) -> list[tuple[Decimal, range, str]]:
     """(amount in 元, lines it spans, the words) of each exact fee statement in lines[first:last]."""
     last = min(last, len(lines))
     text = "".join(lines[first:last])
@@ -246,13 +247,15 @@ def _fee_statements(lines: list[str], first: int, last: int, out: Extraction) ->
 
     found = []
     for m in (*_FEE_AFTER.finditer(text), *_FEE_BEFORE.finditer(text)):
+        if "标准" in m.group() or "每" in m.group():
+            continue  # a rate (`标准为每件100元`), not what was collected
         if m["approx"] or m["more"]:
             out.issues.append(Issue(
                 "approximate_value", f"line {span(m).start + 1}: processing fees stated approximately "
                 f"({m.group()!r}); not read", "s6.processing_fees_yuan"))
             continue
-        amount = float(m["n"].replace(",", "")) * (10000 if m["unit"] == "万元" else 1)
+        amount = Decimal(m["n"].replace(",", "")) * (10000 if m["unit"] == "万元" else 1)  # 0.07万元 is 700元 exactly
         found.append((amount, span(m), m.group()))
     if not found and (m := _FEE_NONE.search(text)):
-        found.append((0, span(m), m.group()))
+        found.append((Decimal(0), span(m), m.group()))
     return found
