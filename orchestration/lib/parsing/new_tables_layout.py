@@ -22,6 +22,7 @@ _PAGE_MARK = re.compile(
     r"|(?P<page>\d{1,3})/(?P<pages>\d{1,3}))\s*"
 )
 _DASHED_PAGE_NUMBER = re.compile(r"\s*[-—–－]+\s*\d{1,4}\s*[-—–－]+\s*")
+_FURNITURE_MARKS = ("页", "/", "-", "—", "–", "－", "报告")  # one of them is in every such line
 # A report title repeated at the top of every PDF page.
 _REPEATED_TITLE = re.compile(r"[^\d\s|]*\d{4}\s*年度?\s*政府信息公开工作年度报告\s*")
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
@@ -93,7 +94,7 @@ class Segment:
 def is_page_furniture(line: str, label_waits: bool = False) -> bool:
     """A page header/footer line. `label_waits`: a row label still waits for its numbers, so a
     dashed number (`- 3 -`) is read as that row's cells rather than as a page number."""
-    if line.isdigit() or not ("页" in line or "/" in line or "-" in line or "—" in line or "报告" in line):
+    if line.isdigit() or not any(mark in line for mark in _FURNITURE_MARKS):
         return False  # the usual line: no mark of a page header or footer
     if m := _PAGE_MARK.fullmatch(line):
         return not m["page"] or int(m["page"]) <= int(m["pages"])
@@ -105,7 +106,7 @@ def is_page_furniture(line: str, label_waits: bool = False) -> bool:
 # Characters a value cell can start with (digits, signs, zero marks); anything else is a label,
 # rejected here without parse_cell's exception path.
 _VALUE_START = frozenset("0123456789+-.,—–－/／无無―─０１２３４５６７８９＋")
-_CJK = re.compile(r"[\u3400-\u9fff]")
+CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
 def is_value(text: str) -> bool:
@@ -113,7 +114,7 @@ def is_value(text: str) -> bool:
         return text.isdigit() or (text[0] in _VALUE_START and is_value_cell(text))
     if text in ZERO_MARKS:
         return True
-    return text[0] in _VALUE_START and not _CJK.search(text) and is_value_cell(text)
+    return text[0] in _VALUE_START and not CJK_CHAR.search(text) and is_value_cell(text)
 
 
 def read_value(raw: str, *, decimal: bool = False, signed: bool = False) -> Number | None:

@@ -11,7 +11,7 @@ from ..metrics import APPLICANT_COLUMNS, T3_COLUMNS, T4_BLOCKS, T4_OUTCOMES, met
 from .cells import CellError
 from .identities import Rule, evaluate, rules_for
 from .model import SOURCE_SPLIT_BY_IDENTITY, SOURCE_TABLE, Extraction, Issue, Provenance
-from .new_tables_layout import Segment, fused_candidates, read_value, segments
+from .new_tables_layout import CJK_CHAR, Segment, fused_candidates, read_value, segments
 
 # ---------------------------------------------------------------- 表三
 
@@ -540,13 +540,10 @@ def _put_t2_row(out, template, item, seg, at, header, order_note) -> None:
 
 # ---------------------------------------------------------------- shared
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
-
 def _unreadable(seg: Segment) -> bool:
     """The row's own label cell is lost or garbled (`??????`, mojibake) rather than a local row."""
     own = seg.label_parts[-1][1] if seg.label_parts else ""
-    return not own or "?" in own or "\ufffd" in own or not _CJK.search(own)
+    return not own or "?" in own or "\ufffd" in own or not CJK_CHAR.search(own)
 
 
 def _place_by_order(sequence, order, found, table, out) -> dict[str, Segment]:
