@@ -30,8 +30,9 @@ evaluated as (
         rule_id,
         any_value(op) as op,
         any_value(description) as description,
-        max(side_sum) filter (where side = 'lhs') as observed,
-        max(side_sum) filter (where side = 'rhs') as expected,
+        -- a side with a blank or withheld key has no sum: a partial one would compare wrongly
+        max(side_sum) filter (where side = 'lhs' and n_present = n_keys) as observed,
+        max(side_sum) filter (where side = 'rhs' and n_present = n_keys) as expected,
         max(side_keys) filter (where side = 'lhs') as lhs_keys,
         max(side_keys) filter (where side = 'rhs') as rhs_keys,
         bool_and(n_present = n_keys) as decidable

@@ -9,7 +9,13 @@
 {%- for r in unable_rows %}{% do unable_keys.append('t3.unable.' ~ r ~ '.total') %}{% endfor -%}
 {%- for r in not_processed_rows %}{% do not_processed_keys.append('t3.not_processed.' ~ r ~ '.total') %}{% endfor -%}
 with values_by_report as (
-    select * from {{ ref('int_published_values') }}
+    -- every selected report, also one without any value (it still is that agency-year's report)
+    select c.sha256, c.agency, c.year, c.template, c.file_path,
+           v.key, v.value, v.is_withheld, v.value_source
+    from {{ ref('int_agency_year_selection') }} as s
+    join {{ ref('int_report_contents') }} as c on c.sha256 = s.sha256
+    left join {{ ref('int_published_values') }} as v on v.sha256 = s.sha256
+    where s.is_selected
 ),
 pivoted as (
     select
@@ -18,7 +24,7 @@ pivoted as (
         any_value(year) as year,
         any_value(template) as template,
         any_value(file_path) as file_path,
-        count(*) as n_keys,
+        count(key) as n_keys,
         count(*) filter (where is_withheld) as n_withheld_values,
         count(*) filter (where value_source = 'prose') as n_prose_values,
 

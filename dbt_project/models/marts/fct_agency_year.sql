@@ -61,6 +61,7 @@ select
     {{ safe_ratio('m.review_corrected', 'm.review_total - coalesce(m.review_pending, 0)') }} as review_correction_rate,
     {{ safe_ratio('m.litigation_corrected', 'm.litigation_total - coalesce(m.litigation_pending, 0)') }} as litigation_correction_rate,
     case
+        when m.n_keys = 0 then 'no_statistics'
         when m.n_withheld_values > 0 then 'withheld_values'
         when m.n_prose_values > 0 and m.n_prose_values = m.n_keys then 'prose_only'
         else 'passed'

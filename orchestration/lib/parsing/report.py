@@ -70,6 +70,11 @@ def parse_report(data: bytes, file: str) -> ParsedReport:
         else:
             template, why = "unknown", f"no standard table found ({why})"
     report.template, report.template_reason = template, why
+    if template == "unknown" and extraction.values:
+        # Prose figures of a report whose template is unknown have no keys to go under; say so.
+        stated = ", ".join(f"{k} = {v}" for k, v in extraction.values.items())
+        report.issues.append(Issue("unplaced_prose_values", f"figures read from prose but no template to key them: {stated}"))
+        extraction.values.clear()
     _merge(report, extraction, template)
 
     if not report.values and (report.agency is None or report.year is None):
