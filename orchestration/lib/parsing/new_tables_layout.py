@@ -121,6 +121,11 @@ def read_value(raw: str, *, decimal: bool = False, signed: bool = False) -> Numb
     """parse_cell, with plain ASCII digits read directly (same result, far faster)."""
     if raw.isascii() and raw.isdigit():
         return int(raw)
+    return _parsed(raw, decimal, signed)
+
+
+@lru_cache(maxsize=4096)  # zero marks (`—`, `-`, `/`) and separators repeat in every table
+def _parsed(raw: str, decimal: bool, signed: bool) -> Number | None:
     return parse_cell(raw, decimal=decimal, signed=signed).value
 
 
