@@ -39,9 +39,12 @@ def _build_check(spec: SuiteCheck) -> dg.AssetChecksDefinition:
                     description=f"Great Expectations suite `{spec.suite}`: {suite_description(spec.suite)}")
     def _check(context: dg.AssetCheckExecutionContext) -> dg.AssetCheckResult:
         outcome = validate_relation(warehouse(), spec.suite, spec.relation, spec.partition_by)
+        report = context.log.warning if spec.blocking else context.log.debug
         for failure in outcome.failures:
-            context.log.warning(f"[check] {spec.suite}: {failure.describe()}")
-        context.log.info(f"[check] {spec.suite}: {'passed' if outcome.success else 'FAILED'} "
+            report(f"[check] {spec.suite}: {failure.describe()}")
+        verdict = ("passed" if outcome.success else "FAILED: publication blocked" if spec.blocking
+                   else "warnings (listed in quality_issues)")
+        context.log.info(f"[check] {spec.suite}: {verdict} "
                          f"({outcome.evaluated} expectations on {outcome.rows} rows)")
         return dg.AssetCheckResult(
             passed=outcome.success,

@@ -1,5 +1,7 @@
 """Every dbt model, seed and test as its own Dagster asset / asset check (dagster-dbt)."""
 
+import contextlib
+import io
 
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
@@ -10,4 +12,16 @@ from .resources import dbt_project, ensure_manifest
 @dbt_assets(manifest=ensure_manifest(), project=dbt_project)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     context.log.info("[dbt] building staging → intermediate → marts and running dbt tests")
-    yield from dbt.cli(["build"], context=context).stream()
+    # dagster-dbt echoes every dbt log line to stdout; the console gets a summary instead and the
+    # full log stays in dbt_project/logs/dbt.log.
+    console = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(console):
+            events = list(dbt.cli(["build"], context=context).stream())
+    except Exception:
+        context.log.error("[dbt] failed; the end of dbt's output:\n" + "\n".join(console.getvalue().splitlines()[-30:]))
+        raise
+    built = sum(isinstance(e, dg.Output) for e in events)
+    tests = [e for e in events if isinstance(e, dg.AssetCheckResult)]
+    context.log.info(f"[dbt] {built} models and seeds built, {sum(t.passed for t in tests)}/{len(tests)} tests passed")
+    yield from events
