@@ -1,7 +1,7 @@
 import pandas as pd
 
 from orchestration.lib.paths import WarehouseLayout
-from orchestration.lib.validation import publish_data_docs, suite_names, validate
+from orchestration.lib.validation import data_docs_dir, suite_names, validate
 
 
 def test_every_suite_file_is_listed():
@@ -28,8 +28,8 @@ def test_identity_suite_fails_on_a_broken_rule_and_skips_undecided_ones(tmp_path
 
     passing = validate(layout, "published_identities", frame.iloc[1:])
     assert passing.success and passing.failures == []
-    index = publish_data_docs(layout)
-    assert index is not None and index.exists()
+    index = data_docs_dir(layout) / "index.html"
+    assert index.exists() and "published_identities" in index.read_text(encoding="utf-8")
 
 
 def test_agency_year_suite_catches_duplicates_and_negative_counts(tmp_path):

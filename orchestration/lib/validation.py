@@ -68,16 +68,32 @@ def _suite_json(name: str) -> dict:
     return json.loads((EXPECTATIONS_DIR / f"{name}.json").read_text(encoding="utf-8"))
 
 
+DOCS_SITE = "warehouse_docs"
+
+
 @lru_cache(maxsize=None)
-def _context(gx_root: str):
+def _context(gx_root: str, docs_dir: str):
     import great_expectations as gx  # slow import: only when validating
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     context = gx.get_context(mode="file", project_root_dir=gx_root)
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     context.variables.save()
+    # Data Docs go straight to warehouse/docs: a blocked run's failures are there to read too.
+    site = {
+        "class_name": "SiteBuilder",
+        "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": docs_dir},
+    }
+    sites = context.list_data_docs_sites()
+    for name in list(sites):
+        if name != DOCS_SITE:
+            context.delete_data_docs_site(name)
+    if DOCS_SITE in sites:
+        context.update_data_docs_site(DOCS_SITE, site)
+    else:
+        context.add_data_docs_site(DOCS_SITE, site)
     return context
 
 
@@ -85,7 +101,7 @@ def validate(layout: WarehouseLayout, suite_name: str, frame: pd.DataFrame) -> V
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-    context = _context(str(layout.root / "gx_project"))
+    context = _context(str(layout.root / "gx_project"), str(data_docs_dir(layout)))
     spec = _suite_json(suite_name)
     suite = gx.ExpectationSuite(
         name=suite_name,
@@ -141,14 +157,5 @@ def validate_relation(layout: WarehouseLayout, suite_name: str, relation: str, p
     )
 
 
-def publish_data_docs(layout: WarehouseLayout) -> Path | None:
-    """Copy the Data Docs site next to the dbt docs (warehouse/docs/great_expectations)."""
-    import shutil
-
-    site = layout.root / "gx_project" / "gx" / "uncommitted" / "data_docs" / "local_site"
-    if not site.exists():
-        return None
-    target = layout.docs / "great_expectations"
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(site, target)
-    return target / "index.html"
+def data_docs_dir(layout: WarehouseLayout) -> Path:
+    return layout.docs / "great_expectations"

@@ -56,10 +56,10 @@ _MIN_EXACT_GROUPS = 3
 
 _BLANK, _UNIT, _DASH, _NUMBER, _TEXT = range(5)
 _NUMERIC = re.compile(r"[+\-＋－]?[0-9０-９][0-9０-９,，.．\s]*")
-# A value and its unit in one cell, either way round: `5928条`, `-条`, `条 5928`.
+# A value and its unit in one cell, either way round: `5928条`, `-条`, `无件`, `条 5928`.
 _FUSED_CELL = re.compile(
-    r"(?P<value>[0-9０-９][0-9０-９,，.．\s]*?|[-—–－/／―─]{1,3})\s*(?P<unit>人次|万元|[条件次篇个人元项%])"
-    r"|(?P<unit_first>人次|万元|[条件次篇个人元项%])\s*(?P<value_after>[0-9０-９][0-9０-９,，.．\s]*|[-—–－/／―─]{1,3})"
+    r"(?P<value>[0-9０-９][0-9０-９,，.．\s]*?|[-—–－/／―─]{1,3}|[无無])\s*(?P<unit>人次|万元|[条件次篇个人元项%])"
+    r"|(?P<unit_first>人次|万元|[条件次篇个人元项%])\s*(?P<value_after>[0-9０-９][0-9０-９,，.．\s]*|[-—–－/／―─]{1,3}|[无無])"
 )
 _ROW_START = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中")
 # The common shape, a whole row on its line (`label | 件 | 13 | |`), read without the cell stream.
@@ -262,8 +262,10 @@ def _cell_kind(text: str) -> int:
 
 def _continues_label(open_text: str, fragment: str) -> bool:
     """A label broken over lines: `(一)主动公开政府信息数` then `(不同渠道和方式公开相同信息计1条)`;
-    not when the next line starts a row, even behind mojibake (`??(一)…`)."""
-    return (not _ROW_START.match(fragment.lstrip("?？\ufffd "))
+    not when the next line starts a row, even behind mojibake (`??(一)…`), nor when a readable
+    label is followed by a lost one (`???????`): a wrapped label's lines share their damage."""
+    rest = fragment.lstrip("?？\ufffd ")
+    return (not _ROW_START.match(rest) and (rest or bool(_MOJIBAKE_MARK.search(open_text)))
             and _cell_kind(fragment) == _TEXT and _cell_kind(open_text) == _TEXT
             and not _FUSED_CELL.fullmatch(fragment))
 
@@ -277,6 +279,10 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
     """
     rows: list[_Row] = []
     current: _Row | None = None
+    # Rows so far with their number before the unit (`5928` then `条`: no unit column) and after it.
+    # Where the number comes first, a unit without one is a blank value: the row ends there, and
+    # a lost label after it (`??????`) is the next row's, not a bad value cell.
+    order = [0, 0]
 
     def add(text: str, line: int) -> None:
         nonlocal current
@@ -291,8 +297,11 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
                 row = current = _Row("", line)  # a row whose label is missing
                 rows.append(row)
             row.unit, row.unit_line = text, line
+            before = row.value_before_unit
+            if before is not None and before[2] == _NUMBER:
+                order[0] += 1
             # after `5928` then `条` the row is complete; after `-` then `条` a number may still come
-            row.expects_value = row.value_before_unit is None or row.value_before_unit[2] == _DASH
+            row.expects_value = (before is None or before[2] == _DASH) and order[0] <= order[1]
             return
         if text in ZERO_MARKS:
             kind = _DASH
@@ -324,6 +333,7 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
         if row.expects_value:
             row.value_slot = cell
             row.expects_value = False
+            order[1] += kind == _NUMBER
         if row.unit is None and (row.value_before_unit is None or kind == _NUMBER):
             row.value_before_unit = cell
         if kind == _NUMBER:
@@ -345,6 +355,7 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
                     _FUSED_CELL.fullmatch(whole["label"]) or whole["label"] in ZERO_MARKS):
                 current = _whole_row(whole, i)
                 rows.append(current)
+                order[1] += current.has_number
                 continue
             if "---" in line and _MARKDOWN_RULE.fullmatch(line):
                 continue

@@ -22,7 +22,6 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
 import opencc
@@ -256,122 +255,130 @@ _BLOCK_ELEMENTS = frozenset(
      "section", "article", "header", "footer", "blockquote", "pre", "dt", "dd", "center"}
 )
 _STRUCTURE = _SKIPPED_ELEMENTS | _BLOCK_ELEMENTS | {"table", "tr", "td", "th"}
-# html.parser costs ~10 µs a tag. Pages (Word exports above all) are mostly comments, inline
-# tags and attributes that say nothing about lines and cells: dropped before parsing, which
-# makes it 2-3 times faster. Skipped elements with a closing tag go whole; unclosed ones are
-# still skipped by the parser.
-_HTML_NOISE = re.compile(r"<!--.*?-->|<(script|style|iframe|noscript)\b.*?</\1\s*>", re.S | re.I)
-_ANY_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)(?:[^>\"']|\"[^\"]*\"|'[^']*')*>")
-
-
-def _structural_tag(m: re.Match) -> str:
-    name = m.group(2).lower()
-    return f"<{m.group(1)}{name}>" if name in _STRUCTURE else ""
+# Attributes may hold `>` in quotes.
+_TAG_BODY = r"""(?:[^>"']|"[^"]*"|'[^']*')*>"""
+# One C-level pass drops what neither ends a line nor holds text: comments, closed script, style,
+# iframe and noscript elements, every other tag (pages, Word exports above all, are mostly <span>,
+# <font>, <o:p> with attributes), declarations (<!DOCTYPE>, <![if …]>), processing instructions and
+# bogus end tags, so that the loop below sees only the structural tags.
+_HTML_DROP = re.compile(
+    r"<(?:!--.*?-->"
+    r"|(?i:(script|style|iframe|noscript))\b.*?</(?i:\1)\s*>"
+    rf"|(?!/?(?i:{'|'.join(sorted(_STRUCTURE))})(?![\w:-]))/?[a-zA-Z][\w:-]*{_TAG_BODY}"
+    r"|[!?][^>]*>"
+    r"|/(?![a-zA-Z])[^>]*>)",
+    re.S,
+)
+_STRUCTURAL_TAG = re.compile(rf"<(/?)([a-zA-Z][\w:-]*){_TAG_BODY}")
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-# A line wrap in the HTML source between two Chinese characters is not a space.
+# Lines are cleaned together at the end, joined by NUL (not whitespace, removed before as
+# invisible): a line wrap in the HTML source between two Chinese characters is not a space, other
+# whitespace runs are one space.
 _WRAP_IN_CJK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
 _WHITESPACE_RUN = re.compile(r"\s+")
+_SPACED_LINE_END = re.compile(r" ?\x00 ?")
 
 
-def _clean_html_text(text: str) -> str:
-    return _WHITESPACE_RUN.sub(" ", _WRAP_IN_CJK.sub("", text)).strip()
+def _html_to_lines(text: str) -> str:
+    """One line per block and per table row (`cell | cell |`, rowspan/colspan not expanded: a row is
+    the cells it has, as in the seeds). Text between cells is layout and dropped; an unclosed
+    script or style hides the rest of the page, as in browsers."""
+    parts = _STRUCTURAL_TAG.split(_HTML_DROP.sub("", text))
+    entities = "&" in text
+    lines: list[str] = []
+    loose: list[str] = []  # text outside table cells, up to the next block
+    tables: list[list] = []  # per open table: [cells of the open row or None, open cell or None]
+    skip = 0
+    last = len(parts) - 1
+    i = 0
+    while True:
+        data = parts[i]
+        if data and not skip:
+            if entities and "&" in data:
+                data = html.unescape(data)
+            if tables:
+                table = tables[-1]
+                if table[1] is not None:
+                    table[1].append(data)
+                elif table[0] is None:
+                    loose.append(data)
+            else:
+                loose.append(data)
+        if i == last:
+            break
+        closing, name = parts[i + 1], parts[i + 2].lower()
+        i += 3
+        if name not in _STRUCTURE:
+            continue
+        if name in _SKIPPED_ELEMENTS:
+            if closing:
+                skip = max(0, skip - 1)
+            elif name in ("script", "style"):  # unclosed (closed ones are dropped)
+                break
+            else:
+                skip += 1
+            continue
+        if skip:
+            continue
+        if name == "table":
+            if closing:
+                if tables:
+                    _end_row(tables.pop(), lines)
+            else:
+                if not (tables and tables[-1][1] is not None):
+                    _flush(loose, lines)
+                tables.append([None, None])
+        elif name == "tr" or name == "td" or name == "th":
+            if closing:
+                if tables:
+                    if name == "tr":
+                        _end_row(tables[-1], lines)
+                    else:
+                        _end_cell(tables[-1])
+                continue
+            _flush(loose, lines)
+            if not tables:  # a row without <table>
+                tables.append([None, None])
+            table = tables[-1]
+            if name == "tr":
+                _end_row(table, lines)
+                table[0] = []
+            else:
+                _end_cell(table)
+                table[1] = []
+        elif not (tables and tables[-1][1] is not None):  # a block, not inside a cell
+            _flush(loose, lines)
+    while tables:
+        _end_row(tables.pop(), lines)
+    _flush(loose, lines)
+    joined = _WHITESPACE_RUN.sub(" ", _WRAP_IN_CJK.sub("", "\x00".join(lines))).strip()
+    return _SPACED_LINE_END.sub("\n", joined)
 
 
-class _Table:
-    __slots__ = ("row", "cell")
-
-    def __init__(self) -> None:
-        self.row: list[str] | None = None
-        self.cell: list[str] | None = None
-
-    def end_cell(self) -> None:
-        if self.cell is not None:
-            if self.row is None:
-                self.row = []
-            self.row.append(_clean_html_text("".join(self.cell)))
-            self.cell = None
-
-    def end_row(self, lines: list[str]) -> None:
-        self.end_cell()
-        # rowspan/colspan are not expanded: a row is the cells it has, as in the seeds.
-        if self.row and any(self.row):
-            lines.append(" | ".join(self.row) + " |")
-        self.row = None
+def _flush(loose: list[str], lines: list[str]) -> None:
+    if loose:
+        text = "".join(loose)
+        if text and not text.isspace():
+            lines.append(text)
+        loose.clear()
 
 
-class _HtmlToLines(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = []
-        self._text: list[str] = []
-        self._skip = 0
-        self._tables: list[_Table] = []
+def _end_cell(table: list) -> None:
+    if table[1] is not None:
+        if table[0] is None:
+            table[0] = []
+        table[0].append("".join(table[1]))
+        table[1] = None
 
-    def _in_cell(self) -> bool:
-        return bool(self._tables) and self._tables[-1].cell is not None
 
-    def _flush(self) -> None:
-        text = _clean_html_text("".join(self._text))
-        if text:
-            self.lines.append(text)
-        self._text = []
-
-    def _table(self) -> _Table:
-        if not self._tables:  # a row without <table>
-            self._flush()
-            self._tables.append(_Table())
-        return self._tables[-1]
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in _SKIPPED_ELEMENTS:
-            self._skip += 1
-        elif self._skip:
-            return
-        elif tag == "table":
-            if not self._in_cell():
-                self._flush()
-            self._tables.append(_Table())
-        elif tag == "tr":
-            self._flush()
-            table = self._table()
-            table.end_row(self.lines)
-            table.row = []
-        elif tag in ("td", "th"):
-            self._flush()
-            table = self._table()
-            table.end_cell()
-            table.cell = []
-        elif tag in _BLOCK_ELEMENTS and not self._in_cell():
-            self._flush()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIPPED_ELEMENTS:
-            self._skip = max(0, self._skip - 1)
-        elif self._skip:
-            return
-        elif tag == "table" and self._tables:
-            self._tables.pop().end_row(self.lines)
-        elif tag == "tr" and self._tables:
-            self._tables[-1].end_row(self.lines)
-        elif tag in ("td", "th") and self._tables:
-            self._tables[-1].end_cell()
-        elif tag in _BLOCK_ELEMENTS and not self._in_cell():
-            self._flush()
-
-    def handle_data(self, data: str) -> None:
-        if self._skip:
-            return
-        if self._in_cell():
-            self._tables[-1].cell.append(data)
-        elif not (self._tables and self._tables[-1].row is not None):  # text between cells: layout
-            self._text.append(data)
-
-    def finish(self) -> list[str]:
-        self.close()
-        while self._tables:
-            self._tables.pop().end_row(self.lines)
-        self._flush()
-        return self.lines
+def _end_row(table: list, lines: list[str]) -> None:
+    _end_cell(table)
+    row = table[0]
+    if row:
+        text = "".join(row)
+        if text and not text.isspace():
+            lines.append(" | ".join(row) + " |")
+    table[0] = None
 
 
 _MD_SEPARATOR = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?")
@@ -400,10 +407,8 @@ def _to_lines(text: str, notes: list[Issue]) -> str:
         notes.append(Issue("markdown_converted", "markdown table rows turned into `cell | cell |` lines"))
         return _markdown_to_lines(text)
     if "<" in text and _HTML_TAG.search(text):
-        parser = _HtmlToLines()
-        parser.feed(_ANY_TAG.sub(_structural_tag, _HTML_NOISE.sub("", text)))
         notes.append(Issue("html_converted", "HTML converted to text; one line per table row"))
-        return "\n".join(parser.finish())
+        return _html_to_lines(text)
     if "&" in text and _ENTITY.search(text):
         return html.unescape(text)
     return text
