@@ -206,3 +206,36 @@ def test_rerun_parses_nothing_new_and_a_reader_keeps_its_snapshot(pipeline):
     assert reader.execute("select count(*) from fct_agency_year").fetchone() == (8,)
     reader.close()
     assert _query(warehouse, "select * from fct_agency_year order by agency_id, year") == before
+
+
+def test_a_failing_blocking_check_publishes_nothing(tmp_path, monkeypatch):
+    import json
+
+    from orchestration.lib import validation
+    from orchestration.lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV
+    from orchestration.runner import run_pipeline
+
+    monkeypatch.setenv(RAW_DIR_ENV, "")
+    monkeypatch.setenv(WAREHOUSE_DIR_ENV, "")
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEEDS["002"], raw / SEEDS["002"].name)
+    warehouse = tmp_path / "warehouse"
+    assert run_pipeline(raw, warehouse).success
+    published_before = (warehouse / "published.duckdb").read_bytes()
+
+    # A stricter suite than the data meets: at most 5 applications per agency-year.
+    strict = tmp_path / "expectations"
+    shutil.copytree(validation.EXPECTATIONS_DIR, strict)
+    suite = json.loads((strict / "fct_agency_year.json").read_text(encoding="utf-8"))
+    suite["expectations"].append({"type": "expect_column_values_to_be_between",
+                                  "kwargs": {"column": "applications_received", "max_value": 5}, "meta": {}})
+    (strict / "fct_agency_year.json").write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(validation, "EXPECTATIONS_DIR", strict)
+
+    outcome = run_pipeline(raw, warehouse)
+    assert not outcome.success
+    assert outcome.blocked_checks == ["ge_fct_agency_year"]
+    assert (warehouse / "published.duckdb").read_bytes() == published_before
+    docs = (warehouse / "docs" / "great_expectations" / "index.html").read_text(encoding="utf-8")
+    assert "fct_agency_year" in docs
