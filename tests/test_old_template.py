@@ -341,3 +341,56 @@ def test_damaged_tables_never_give_a_wrong_value():
         read += len(extraction.values)
         absent += 58 - len(extraction.values)
     assert read > 0.95 * (read + absent)
+
+
+def _value_above_unit_table(values: dict, lost: set[str] = frozenset()) -> list[str]:
+    """The table without a unit column, one cell a line: each value above its unit in the value
+    cell (`5928` then `条`), a blank value leaving the unit alone; labels in `lost` as `?`s."""
+    from orchestration.lib.parsing.old_template import _SECTION_ROWS
+
+    lines = ["政府信息公开情况统计表", "统计指标", "|", "统计数", "|"]
+    for key, metric in metrics_for("old").items():
+        if key in _SECTION_ROWS:
+            lines += [_SECTION_ROWS[key], "|", "——", "|"]
+        label = "?" * len(metric.label) if key in lost else metric.label
+        value = values[key]
+        lines += [label, "|", *([] if value is None else [str(value)]), metric.unit, "|"]
+    return lines
+
+
+def test_a_lost_label_after_a_blank_value_above_no_unit_column_is_the_next_row():
+    # Where the value comes before the unit, a unit alone ends its row: the `??????` after it
+    # is the next row's lost label, not a bad value cell of the blank row.
+    values = {**DISTINCT, "replies.denied.state_secret": None, "review.upheld": None, "apps.fax": 0}
+    lost = {"replies.denied.commercial_secret", "review.corrected", "apps.online"}
+    lines = _value_above_unit_table(values, lost)
+    lines[lines.index("2.传真申请数") + 2] = "——"  # a dash value above its unit
+    extraction = parse_old_table(lines)
+    assert extraction.values == values
+    assert not extraction.issues
+    assert {key for key, p in extraction.provenance.items() if p.note and "aligned by order" in p.note} == lost
+
+
+def test_zero_mark_fused_with_its_unit():
+    from orchestration.lib.parsing.old_template import _SECTION_ROWS
+
+    lines = ["政府信息公开情况统计表", "统计指标 | 统计数 |"]
+    values = {**DISTINCT, "proactive.normative_docs_issued": 0, "channel.weibo": 0, "apps.fax": 0}
+    for key, metric in metrics_for("old").items():
+        if key in _SECTION_ROWS:
+            lines.append(f"{_SECTION_ROWS[key]} | — |")
+        value = {"proactive.normative_docs_issued": "无", "channel.weibo": "無", "apps.fax": "—"}.get(key, values[key])
+        lines.append(f"{metric.label} | {value}{metric.unit} |")  # `无件`: 无 is a zero (SPEC §4)
+    extraction = parse_old_table(lines)
+    assert extraction.values == values
+    assert not extraction.issues
+
+
+def test_a_lost_label_after_a_readable_wrapped_one_starts_a_row():
+    lines = fixture_lines("pdf_text.txt")
+    at = lines.index("1.参加或举办新闻发布会总次数")
+    assert lines[at - 2:at + 2] == ["(二)通过不同渠道和方式回应解读", "的情况", "1.参加或举办新闻发布会总次数", "次 109"]
+    lines[at] = "?" * 15
+    extraction = parse_old_table(lines)
+    assert extraction.values == {**DISTINCT, "channel.wechat": 0, "replies.denied.privacy": None}
+    assert extraction.provenance["response.press_conferences"].note == "aligned by order: label garbled"
