@@ -146,3 +146,17 @@ def test_bare_agency_qualified_by_a_longer_place_name():
 def test_a_zone_named_as_subject_is_not_made_a_government():
     meta = meta_of("某某高新区2018年政府信息公开工作年度报告")
     assert (meta.agency, meta.year) == ("某某高新区", 2018)
+
+
+def test_a_district_named_with_a_level_character_is_not_qualified():
+    # 市北区, 市南区, 市中区 are whole places; 公布 before them in the standard opening is no place.
+    opening = "特向社会公布市北区审计局2020年政府信息公开工作年度报告。在决策前向社会公布决策草案。"
+    meta = meta_of("市北区审计局2020年政府信息公开工作年度报告", opening)
+    assert (meta.agency, meta.year) == ("市北区审计局", 2020)
+    assert meta.issues == []
+
+
+def test_a_verb_before_a_bare_agency_is_no_place():
+    meta = meta_of("2021年,市财政局扎实推进政府信息公开工作。", "向社会公布市财政局的工作动态,按时公布市场监管信息。")
+    assert meta.agency == "市财政局"
+    assert codes(meta) == ["agency_unqualified"]

@@ -62,8 +62,10 @@ _GOVERNMENT_OFFICE = re.compile(rf"(?P<government>(?P<place>{_NAME}+?[{_PLACE_LE
 _NOT_PLACE_END = frozenset("省市县区州全本我该各每其此两几多城社园景辖片山新发范护能贸务街地灾矿校上超股门夜集和及与或的在向对为由经从到至将把等了个")
 _NOT_PLACE = frozenset(
     "按照 根据 依照 依据 关于 对于 通过 围绕 配合 结合 报送 上报 面向 经过 协助 督促 推动 指导 联系 参加"
-    " 召开 深入 全面 进行 开展 会同".split()
+    " 召开 深入 全面 进行 开展 会同 公布 发布".split()
 )
+# 市北区审计局, 市中区…: the name starts with a whole place whose own name begins with 市/区/县.
+_PLACE_NAMED_START = re.compile(rf"[区县市]{_NAME}{{1,2}}[{_PLACE_LEVELS}]")
 _MIN_PLACE_MENTIONS = 2
 _LONGEST_PLACE = 4  # 乌鲁木齐 (without the level character)
 _SPACES = re.compile(r"\s+")
@@ -273,7 +275,7 @@ def _qualify(text: _Text, name: _Name, issues: list[Issue]) -> None:
     two are always part of."""
     said = text.doc.lines[name.line][name.start:name.end]
     level = said[0]
-    if level not in "区县市" or name.government:
+    if level not in "区县市" or name.government or _PLACE_NAMED_START.match(said):
         return
     body = text.text
     where: dict[str, int] = {}
