@@ -297,6 +297,59 @@ def test_order_placement_that_breaks_the_identities_is_not_read():
     assert issue.code == "unmapped_row" and "would break new2021.t3_outcomes.natural_person" in issue.message
 
 
+def test_lost_subtotal_rows_take_their_slot_in_the_row_order():
+    # 小计 after each group, its label lost like the group's last row: the run of two unreadable
+    # rows fits the slots row + 小计; the 小计 is checked against its rows, never stored.
+    lines = fixture_lines("subtotal_2021.txt")
+    last_rows = {"(三)不予公开": "8.属于行政查询事项", "(四)无法提供": "3.补正后申请内容仍不明确",
+                 "(五)不予处理": "5.要求行政机关确认或重新出具已获取信息", "(六)其他处理": "3.其他"}
+    for group, last in last_rows.items():
+        (subtotal,) = [line for line in lines if line.startswith(group + " |")]
+        lines.remove(subtotal)
+        at = next(i for i, line in enumerate(lines) if line.startswith(last + " |"))
+        lines[at] = lines[at].replace(last, "?" * len(last))
+        lines.insert(at + 1, subtotal.replace(group, "??"))
+    extraction = parse(lines)[2]
+    assert extraction.values == expected("subtotal_2021.txt", ALL_2021)
+    assert not extraction.issues
+    placed = {k.rsplit(".", 1)[0] for k, p in extraction.provenance.items()
+              if "placed by the template's row order" in p.note}
+    assert placed == {"t3.denied.admin_query", "t3.unable.unclear", "t3.not_processed.confirm_reissue",
+                      "t3.other.other"}
+    # a lost 小计 that disagrees with its rows is reported
+    at = lines.index("?? | 8 | 1 | 1 | 0 | 0 | 0 | 2 | 10 |")
+    lines[at] = "?? | 9 | 1 | 1 | 0 | 0 | 0 | 2 | 11 |"
+    issues = parse(lines)[2].issues
+    assert [(i.code, i.key) for i in issues] == [("subtotal_mismatch", "t3.unable")] * 2
+    assert "9 but its rows sum to 8" in issues[0].message
+
+
+def test_group_label_subtotals_before_their_rows_leave_the_order_to_the_rows():
+    lines = [line.replace("1.属于国家秘密 |", "??????? |").replace("1.本机关不掌握相关政府信息 |", "????????? |")
+             for line in fixture_lines("subtotal_2021.txt")]
+    extraction = parse(lines)[2]
+    assert extraction.values == expected("subtotal_2021.txt", ALL_2021)
+    assert not extraction.issues
+
+
+def test_a_bare_page_number_between_blank_lines_is_no_row():
+    lines = fixture_lines("pdf_2021.txt")
+    at = lines.index("第 3 页 共 5 页")
+    lines[at:at + 1] = ["", "3", ""]  # pdftotext's footer: the page number alone
+    at = lines.index("7.属于行政执法案卷 1 0 0 0 0 0 1")
+    lines[at:at + 1] = ["?????????", "1 0 0 0 0 0 1"]
+    extraction = parse(lines)[2]
+    assert extraction.values == expected("pdf_2021.txt", ALL_2021)
+    assert not extraction.issues
+    assert "row order" in extraction.provenance["t3.denied.enforcement_file.total"].note
+
+
+def test_mirror_vocabulary_normative_documents_row():
+    # 規範性檔案 of a converter mirror, on a page that does not give the mirror away by 資訊
+    lines = [line.replace("行政规范性文件", "行政规范性档案") for line in fixture_lines("pipe_2021.txt")]
+    assert parse(lines)[2].values == expected("pipe_2021.txt", ALL_2021)
+
+
 def test_readable_local_row_is_not_placed_by_order():
     lines = fixture_lines("pipe_2021.txt")
     at = lines.index("4.保护第三方合法权益 | 2 | 0 | 0 | 0 | 0 | 0 | 2 | ||")

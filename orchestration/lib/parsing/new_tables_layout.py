@@ -246,7 +246,8 @@ def segments(lines: list[str], start: int, end: int) -> list[Segment]:
         return rows.finish()
     for i in range(start, end):
         line = lines[i]
-        if "|" not in line and (not line.strip() or is_page_furniture(line, bool(rows.label))):
+        if "|" not in line and (not line.strip() or is_page_furniture(line, bool(rows.label))
+                                or (line.isdigit() and _is_page_number(lines, i, end))):
             continue
         row = simple_row(line)
         if row is not None and rows.first < 0:
@@ -271,6 +272,13 @@ def segments(lines: list[str], start: int, end: int) -> list[Segment]:
                 rows.text(i, cell)
         rows.close()
     return rows.finish()
+
+
+def _is_page_number(lines: list[str], i: int, end: int) -> bool:
+    """A bare number after a blank line and before a blank line or the next page's header: the
+    footer of a PDF page (pdftotext puts blank lines around it), not a row's only value."""
+    return (i > 0 and not lines[i - 1].strip()
+            and (i + 1 >= end or not lines[i + 1].strip() or is_page_furniture(lines[i + 1])))
 
 
 def _is_cell_per_line(lines: list[str], start: int, end: int) -> bool:

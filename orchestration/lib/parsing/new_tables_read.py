@@ -81,6 +81,24 @@ def _row_patterns(template: str) -> _RowPatterns:
 _PATTERNS = {t: _row_patterns(t) for t in ("new2019", "new2021")}
 
 
+_SUBTOTAL_SLOT = "小计:"  # prefix of a group's subtotal slot in _ORDERS; such rows are checked, not stored
+
+
+def _order_with_subtotals(template: str) -> tuple[str, ...]:
+    """表三's rows in printed order with a 小计 slot after each group of sub-rows, where tables
+    with the 法人或其他组织 column print one."""
+    order: list[str] = []
+    for row in t3_rows(template):
+        group = row.partition(".")[0]
+        if order and "." in order[-1] and order[-1].partition(".")[0] != group:
+            order.append(_SUBTOTAL_SLOT + order[-1].partition(".")[0])
+        order.append(row)
+    return tuple(order)
+
+
+_ORDERS = {t: _order_with_subtotals(t) for t in ("new2019", "new2021")}
+
+
 @lru_cache(maxsize=4096)  # labels repeat from report to report
 def _leaf_rows(label: str, template: str) -> tuple[tuple[str, int], ...]:
     """The rows whose keywords occur in a label, in order, each with the offset of its keyword
@@ -137,15 +155,21 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
                 found[row] = seg, at
         elif group := _subtotal_group(seg, template, sequence):
             subtotals.append((group, seg))
+            if "小计" in seg.label_parts[-1][1] or "合计" in seg.label_parts[-1][1]:
+                sequence.append((_SUBTOTAL_SLOT + group, seg))  # after its rows: the group's 小计 slot
         elif _unreadable(seg):
             sequence.append((None, seg))
         else:
             out.issues.append(Issue(
                 "unmapped_row", f"表三 line {seg.line + 1}: row {seg.label or '(no label)'!r} is not a "
                 f"{template} row; ignored"))
-    placed_by_order = _place_by_order(sequence, rows, found, "表三", out)
-    for row, seg in placed_by_order.items():
-        found[row] = seg, None  # located by its last label cell
+    placed_by_order = _place_by_order(sequence, _ORDERS[template], found, "表三", out)
+    for row, seg in list(placed_by_order.items()):
+        if row.startswith(_SUBTOTAL_SLOT):
+            subtotals.append((row[len(_SUBTOTAL_SLOT):], seg))
+            del placed_by_order[row]
+        else:
+            found[row] = seg, None  # located by its last label cell
     if not found:
         out.issues.append(Issue("table_not_found", "表三: no row of the applications table read"))
         return
@@ -423,6 +447,7 @@ def _t4_note(start: int, end: int) -> str:
 # Label words → 表二 item and column. Plain literals, so one alternation scans fast.
 _T2_ITEMS = {
     "规范性文件": "normative",
+    "规范性档案": "normative",  # 規範性檔案 of a converter mirror whose 資訊 did not give it away
     "规章": "rules",
     "其他对外管理服务": "other_services",
     "行政许可": "permits",
@@ -549,7 +574,8 @@ def _unreadable(seg: Segment) -> bool:
 def _place_by_order(sequence, order, found, table, out) -> dict[str, Segment]:
     """Rows with unreadable labels, placed in the template's row order where that is unambiguous:
     a run of them between two recognised rows (or the table's ends) fills the slots between those
-    rows when it is exactly as long and none of those slots was found by its label."""
+    rows when it is exactly as long and none of those slots was found by its label. 表三's 小计
+    slots count only in a run as long as the gap with them: some tables print no 小计 rows."""
     index = {name: i for i, name in enumerate(order)}
     placed: dict[str, Segment] = {}
     previous, run = -1, []
@@ -560,6 +586,8 @@ def _place_by_order(sequence, order, found, table, out) -> dict[str, Segment]:
         following = index.get(name, len(order))
         if run:
             gap = order[previous + 1 : following] if previous < following else ()
+            if len(gap) != len(run):
+                gap = tuple(slot for slot in gap if not slot.startswith(_SUBTOTAL_SLOT))
             if len(gap) == len(run) and not any(slot in found for slot in gap):
                 placed.update(zip(gap, run))
             else:
