@@ -46,7 +46,8 @@ _APPS_CHANNEL = re.compile(r"(?P<channel>当面|传真|网络|网上|信函)申�
 _CHANNEL_KEYS = {"当面": "apps.in_person", "传真": "apps.fax", "网络": "apps.online", "网上": "apps.online",
                  "信函": "apps.letter"}
 _PROACTIVE = re.compile(r"主动公开政府信息(?:共|总计|合计)?" + _COUNT)
-_NORMATIVE = re.compile(r"主动公开规范性文件(?:共)?" + _COUNT)
+# 规范性档案: 規範性檔案 of a converter mirror whose vocabulary text.py did not recognise as one
+_NORMATIVE = re.compile(r"主动公开规范性(?:文件|档案)(?:共)?" + _COUNT)
 # Applications of other kinds (许可, 审批, 信访 …) share the words 收到…申请.
 _OTHER_APPLICATIONS = re.compile(r"复议|诉讼|许可|审批|信访|办件|事项申请|补贴|项目")
 _REVIEW_COUNT = re.compile(r"行政复议[^，,。；\d]{0,8}?" + _COUNT)
@@ -63,7 +64,7 @@ _FEES_AMOUNT = re.compile(
 # counterpart and are reported, not mapped.
 _LOCAL_LABELS = {
     "proactive.total": r"主动公开(?:政府)?信息总?",
-    "proactive.normative_docs": r"主动公开规范性文件",
+    "proactive.normative_docs": r"主动公开规范性(?:文件|档案)",
     "apps.received": r"(?:收到|受理)?(?:依申请公开)?申请总?",
     "apps.in_person": r"当面(?:申请)?",
     "apps.fax": r"传真(?:申请)?",
