@@ -104,6 +104,8 @@ def test_provincial_table_with_header_rows_over_figures():
     # counts
     ("2016年度,我局全年主动公开政府信息388条,其中主动公开规范性文件34件。", 2016,
      {"proactive.total": 388, "proactive.normative_docs": 34}),
+    ("2012年度,我厅全年主动公开政府信息14条,其中主动公开规范性档案0件。", 2012,  # a mirror's 規範性檔案
+     {"proactive.total": 14, "proactive.normative_docs": 0}),
     ("2016年,我局共收到政府信息公开申请5件,其中当面申请1件、网络申请4件。", 2016,
      {"apps.received": 5, "apps.in_person": 1, "apps.online": 4}),
     ("2017年,共收到依申请公开1件,属于网络申请,已按照程序进行答复,未收取申请人费用。", 2017,
