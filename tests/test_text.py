@@ -223,6 +223,31 @@ def test_html_in_gbk_is_decoded_then_converted():
     assert doc.lines == load_document(fixture("report_003.html")).lines
 
 
+@pytest.mark.parametrize(("page", "lines"), [
+    # upper case tags, `>` inside a quoted attribute
+    ('<TABLE BORDER=1><TR><TD title="a>b">收到申请数</TD><Th>5</tH></tr></TABLE>', ["收到申请数 | 5 |"]),
+    # unclosed p, td, tr and table
+    ("<p>第一段<p>第二段<table><tr><td>甲<td>乙<tr><td>丙</table>尾", ["第一段", "第二段", "甲 | 乙 |", "丙 |", "尾"]),
+    # `<` not followed by a letter is text
+    ("<p>满意度<90%, a < b 且 <</p><p>下一段 <", ["满意度<90%, a < b 且 <", "下一段 <"]),
+    # comments and script go, even holding tags; an unclosed style hides the rest of the page
+    ('<p>前<!-- <p>注释</p> --><script>var s = "<td>";</script>后</p><p>见<style>p{}<p>看不见', ["前后", "见"]),
+    # entities are text, not tags; a row of &nbsp; cells is no line
+    ("<p>&lt;p&gt; &amp; &#20013;&#x6587;&nbsp;&bogus;</p><table><tr><td>&nbsp;</td><td> &nbsp; </td><td>1</td></tr>"
+     "<tr><td>&nbsp;</td></tr></table>", ["<p> & 中文 &bogus;", "| | 1 |"]),
+    # breaks and blocks inside a cell are joined; a table in a cell comes out before the cell's row
+    ("<table><tr><td>召开会议<br/>\n  数<p>量</p></td><td>外<table><tr><td>内</td></tr></table>格</td></tr></table>",
+     ["内 |", "召开会议数量 | 外格 |"]),
+    # text between cells is layout; text after a table is not
+    ("<table><tr>布局<td>a</td>布局<td>b</td></tr>表外</table>文字", ["a | b |", "表外文字"]),
+    # declarations, Word's conditional markup; a source line wrap between Chinese characters is no space
+    ('<!DOCTYPE html><?xml version="1.0"?><p><![if !supportLists]>1.<![endif]>列表</p><p>中\n文 a\n b</p>',
+     ["1.列表", "中文 a b"]),
+])
+def test_malformed_html_is_read_without_a_parser_error(page, lines):
+    assert load_document(page.encode("utf-8")).lines == lines
+
+
 def test_markdown_table_rows_become_lines():
     doc = load_document(fixture("report_003.md"))
     assert codes(doc) == ["markdown_converted"]

@@ -249,136 +249,134 @@ def _decode(data: bytes, notes: list[Issue]) -> tuple[str, str]:
 
 _HTML_TAG = re.compile(r"<(?:html|head|body|table|tr|td|th|p|div|br|span|h[1-6]|li|font)\b", re.I)
 _ENTITY = re.compile(r"&(?:nbsp|amp|lt|gt|quot|#\d+|#x[0-9a-f]+);", re.I)
-_SKIPPED_ELEMENTS = frozenset({"script", "style", "iframe", "noscript"})
-_BLOCK_ELEMENTS = frozenset(
-    {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "title", "hr",
-     "section", "article", "header", "footer", "blockquote", "pre", "dt", "dd", "center"}
-)
-_STRUCTURE = _SKIPPED_ELEMENTS | _BLOCK_ELEMENTS | {"table", "tr", "td", "th"}
-# Attributes may hold `>` in quotes.
-_TAG_BODY = r"""(?:[^>"']|"[^"]*"|'[^']*')*>"""
-# One C-level pass drops what neither ends a line nor holds text: comments, closed script, style,
-# iframe and noscript elements, every other tag (pages, Word exports above all, are mostly <span>,
-# <font>, <o:p> with attributes), declarations (<!DOCTYPE>, <![if …]>), processing instructions and
-# bogus end tags, so that the loop below sees only the structural tags.
-_HTML_DROP = re.compile(
-    r"<(?:!--.*?-->"
-    r"|(?i:(script|style|iframe|noscript))\b.*?</(?i:\1)\s*>"
-    rf"|(?!/?(?i:{'|'.join(sorted(_STRUCTURE))})(?![\w:-]))/?[a-zA-Z][\w:-]*{_TAG_BODY}"
-    r"|[!?][^>]*>"
-    r"|/(?![a-zA-Z])[^>]*>)",
-    re.S,
-)
-_STRUCTURAL_TAG = re.compile(rf"<(/?)([a-zA-Z][\w:-]*){_TAG_BODY}")
+# What each tag does to lines; other tags (<span>, <font>, Word's <o:p> …) do nothing. Lower and
+# upper case spellings are listed, other spellings are lowered.
+_BLOCK, _CELL, _ROW, _TABLE, _SKIPPED, _RAW_TEXT = range(6)
+_TAG_KIND = {
+    **dict.fromkeys(
+        ["p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "title", "hr", "section",
+         "article", "header", "footer", "blockquote", "pre", "dt", "dd", "center"], _BLOCK),
+    "td": _CELL, "th": _CELL, "tr": _ROW, "table": _TABLE,
+    "iframe": _SKIPPED, "noscript": _SKIPPED, "script": _RAW_TEXT, "style": _RAW_TEXT,
+}
+_TAG_KIND.update({name.upper(): kind for name, kind in _TAG_KIND.items()})
+# Comments and closed script, style, iframe and noscript elements go first, as what they hold may
+# look like tags.
+_HTML_NOISE = re.compile(r"<(?:!--.*?-->|(?i:(script|style|iframe|noscript))\b.*?</(?i:\1)\s*>)", re.S)
+_NOISE_HINT = re.compile("<!--|<[sSiInN]")
+# Attributes may hold `>` in quotes (the loop is unrolled: sre is slow on an alternation per character).
+_TAG = re.compile(r"""<(/?)([a-zA-Z][\w:-]*)[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
+# In the text between tags: declarations (<!DOCTYPE>, Word's <![if …]>), processing instructions and
+# bogus end tags say nothing; any other `<` is text.
+_DECLARATION = re.compile(r"<(?:[!?]|/(?![a-zA-Z]))[^>]*>")
 _CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-# Lines are cleaned together at the end, joined by NUL (not whitespace, removed before as
-# invisible): a line wrap in the HTML source between two Chinese characters is not a space, other
-# whitespace runs are one space.
+# A line wrap in the HTML source between two Chinese characters is not a space.
 _WRAP_IN_CJK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
-_WHITESPACE_RUN = re.compile(r"\s+")
-_SPACED_LINE_END = re.compile(r" ?\x00 ?")
 
 
 def _html_to_lines(text: str) -> str:
-    """One line per block and per table row (`cell | cell |`, rowspan/colspan not expanded: a row is
-    the cells it has, as in the seeds). Text between cells is layout and dropped; an unclosed
-    script or style hides the rest of the page, as in browsers."""
-    parts = _STRUCTURAL_TAG.split(_HTML_DROP.sub("", text))
-    entities = "&" in text
-    lines: list[str] = []
+    """One line per block and per table row (`cell | cell |`; rowspan/colspan are not expanded: a
+    row is the cells it has, as in the seeds). Blocks inside a cell and line breaks in it are
+    joined; text between cells is layout and dropped; an unclosed script or style hides the rest of
+    the page, as in browsers."""
+    if _NOISE_HINT.search(text):
+        text = _HTML_NOISE.sub("", text)
+    parts = _TAG.split(text)  # text, "/" or "", tag name, text, …
+    parts += ("", "")  # the text after the last tag, with no tag
+    lines: list[str] = []  # NUL-joined and cleaned at the end: one C-level pass for all
     loose: list[str] = []  # text outside table cells, up to the next block
-    tables: list[list] = []  # per open table: [cells of the open row or None, open cell or None]
-    skip = 0
-    last = len(parts) - 1
-    i = 0
-    while True:
-        data = parts[i]
+    row: list[str] | None = None  # the cells of the open row of the innermost table
+    cell: list[str] | None = None  # the open cell of it
+    outer: list[tuple] = []  # (row, cell) of each enclosing table
+    skip = 0  # open iframe, noscript
+    for data, closing, name in zip(parts[0::3], parts[1::3], parts[2::3]):
         if data and not skip:
-            if entities and "&" in data:
+            if "<" in data:
+                data = _DECLARATION.sub("", data)
+            if "&" in data:
                 data = html.unescape(data)
-            if tables:
-                table = tables[-1]
-                if table[1] is not None:
-                    table[1].append(data)
-                elif table[0] is None:
-                    loose.append(data)
-            else:
+            if cell is not None:
+                cell.append(data)
+            elif row is None:
                 loose.append(data)
-        if i == last:
-            break
-        closing, name = parts[i + 1], parts[i + 2].lower()
-        i += 3
-        if name not in _STRUCTURE:
-            continue
-        if name in _SKIPPED_ELEMENTS:
-            if closing:
-                skip = max(0, skip - 1)
-            elif name in ("script", "style"):  # unclosed (closed ones are dropped)
-                break
-            else:
-                skip += 1
-            continue
-        if skip:
-            continue
-        if name == "table":
-            if closing:
-                if tables:
-                    _end_row(tables.pop(), lines)
-            else:
-                if not (tables and tables[-1][1] is not None):
-                    _flush(loose, lines)
-                tables.append([None, None])
-        elif name == "tr" or name == "td" or name == "th":
-            if closing:
-                if tables:
-                    if name == "tr":
-                        _end_row(tables[-1], lines)
-                    else:
-                        _end_cell(tables[-1])
+        kind = _TAG_KIND.get(name)
+        if kind is None:
+            kind = _TAG_KIND.get(name.lower())
+            if kind is None:
                 continue
-            _flush(loose, lines)
-            if not tables:  # a row without <table>
-                tables.append([None, None])
-            table = tables[-1]
-            if name == "tr":
-                _end_row(table, lines)
-                table[0] = []
+        if kind == _BLOCK:
+            if cell is None and loose and not skip:
+                _flush(loose, lines)
+        elif skip and kind < _SKIPPED:
+            pass
+        elif kind == _CELL:
+            if closing:
+                if outer and cell is not None:
+                    if row is None:
+                        row = []
+                    row.append("".join(cell))
+                    cell = None
             else:
-                _end_cell(table)
-                table[1] = []
-        elif not (tables and tables[-1][1] is not None):  # a block, not inside a cell
-            _flush(loose, lines)
-    while tables:
-        _end_row(tables.pop(), lines)
+                if loose:
+                    _flush(loose, lines)
+                if not outer:  # a cell without <table>
+                    outer.append((None, None))
+                if cell is not None:
+                    if row is None:
+                        row = []
+                    row.append("".join(cell))
+                cell = []
+        elif kind == _ROW:
+            if not closing and loose:
+                _flush(loose, lines)
+            if outer:
+                _end_row(row, cell, lines)
+                row = cell = None
+            elif not closing:  # a row without <table>
+                outer.append((None, None))
+            if not closing:
+                row = []
+        elif kind == _TABLE:
+            if closing:
+                if outer:
+                    _end_row(row, cell, lines)
+                    row, cell = outer.pop()
+            else:
+                if cell is None and loose:
+                    _flush(loose, lines)
+                outer.append((row, cell))
+                row = cell = None
+        elif kind == _SKIPPED:
+            skip = max(0, skip - 1) if closing else skip + 1
+        elif closing:
+            skip = max(0, skip - 1)
+        else:  # an unclosed script or style (closed ones are gone)
+            break
+    while outer:
+        _end_row(row, cell, lines)
+        row, cell = outer.pop()
     _flush(loose, lines)
-    joined = _WHITESPACE_RUN.sub(" ", _WRAP_IN_CJK.sub("", "\x00".join(lines))).strip()
-    return _SPACED_LINE_END.sub("\n", joined)
+    joined = "\x00".join(lines)
+    if "\n" in joined:
+        joined = _WRAP_IN_CJK.sub("", joined)
+    # whitespace runs are one space (str.split() splits at what `\s` matches)
+    return " ".join(joined.split()).replace(" \x00", "\x00").replace("\x00 ", "\x00").replace("\x00", "\n")
 
 
 def _flush(loose: list[str], lines: list[str]) -> None:
-    if loose:
-        text = "".join(loose)
-        if text and not text.isspace():
-            lines.append(text)
-        loose.clear()
+    text = "".join(loose)
+    if text and not text.isspace():
+        lines.append(text)
+    loose.clear()
 
 
-def _end_cell(table: list) -> None:
-    if table[1] is not None:
-        if table[0] is None:
-            table[0] = []
-        table[0].append("".join(table[1]))
-        table[1] = None
-
-
-def _end_row(table: list, lines: list[str]) -> None:
-    _end_cell(table)
-    row = table[0]
+def _end_row(row: list[str] | None, cell: list[str] | None, lines: list[str]) -> None:
+    if cell is not None:
+        row = [*(row or ()), "".join(cell)]
     if row:
         text = "".join(row)
         if text and not text.isspace():
             lines.append(" | ".join(row) + " |")
-    table[0] = None
 
 
 _MD_SEPARATOR = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?")
