@@ -239,3 +239,43 @@ def test_a_failing_blocking_check_publishes_nothing(tmp_path, monkeypatch):
     assert (warehouse / "published.duckdb").read_bytes() == published_before
     docs = (warehouse / "docs" / "great_expectations" / "index.html").read_text(encoding="utf-8")
     assert "fct_agency_year" in docs
+
+
+def test_sql_over_the_published_file_finds_no_identity_violation(pipeline):
+    from orchestration.lib.landing import identity_rules_table
+
+    _, warehouse, _ = pipeline
+    with duckdb.connect(str(warehouse / "published.duckdb"), read_only=True) as con:
+        con.register("identity_rules", identity_rules_table())
+        sides = con.execute("""
+            with sides as (
+                select f.agency_id, f.year, r.rule_id, r.op, r.side,
+                       count(*) as n_keys, count(v.value) as n_present, sum(v.value) as total
+                from fct_agency_year as f
+                join identity_rules as r on r.template = f.template
+                left join fct_report_values as v
+                    on v.agency_id = f.agency_id and v.year = f.year and v.key = r.key
+                group by all
+            ),
+            rules as (
+                select agency_id, year, rule_id, any_value(op) as op,
+                       max(total) filter (where side = 'lhs') as lhs,
+                       max(total) filter (where side = 'rhs') as rhs,
+                       bool_and(n_present = n_keys) as decidable
+                from sides group by all
+            )
+            select count(*) filter (where decidable),
+                   count(*) filter (where decidable and ((op = '=' and lhs <> rhs) or (op = '<=' and lhs > rhs)))
+            from rules""").fetchone()
+    decided, violated = sides
+    assert violated == 0
+    # The SQL decides exactly the rules the parser's own evaluator decides on the same values.
+    from orchestration.lib.parsing.identities import rules_for
+
+    values: dict[tuple, dict] = {}
+    for agency, year, template, key, value in _query(
+            warehouse, "select agency_id, year, template, key, value from fct_report_values"):
+        values.setdefault((agency, year, template), {})[key] = value
+    decidable = sum(all(by_key.get(k) is not None for k in rule.keys)
+                    for (_, _, template), by_key in values.items() for rule in rules_for(template))
+    assert decided == decidable > 150
