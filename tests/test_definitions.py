@@ -30,3 +30,32 @@ def test_unattended_runs():
     assert defs.resolve_job_def("ogi_pipeline") is not None
     assert defs.resolve_schedule_def("daily_pipeline_schedule").cron_schedule == "0 3 * * *"
     assert defs.resolve_sensor_def("raw_folder_sensor").job_name == "ogi_pipeline"
+
+
+def test_sensor_fires_on_new_or_changed_content_only(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from orchestration.defs.ingestion.sensors import raw_folder_sensor
+    from orchestration.lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV
+    from tests.conftest import SEEDS
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(SEEDS["003"], raw / "a.txt")
+    monkeypatch.setenv(RAW_DIR_ENV, str(raw))
+    monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(tmp_path / "warehouse"))
+
+    def tick(cursor):
+        context = dg.build_sensor_context(cursor=cursor)
+        return raw_folder_sensor(context), context.cursor
+
+    first, cursor = tick(None)
+    assert isinstance(first, dg.RunRequest) and first.run_key == cursor
+    again, same = tick(cursor)
+    assert isinstance(again, dg.SkipReason) and same == cursor
+    os.utime(raw / "a.txt", (1, 1))  # touched, same bytes
+    assert isinstance(tick(cursor)[0], dg.SkipReason)
+    shutil.copy(SEEDS["000"], raw / "b.txt")
+    changed, new_cursor = tick(cursor)
+    assert isinstance(changed, dg.RunRequest) and new_cursor != cursor

@@ -81,6 +81,9 @@ def hostile_run(tmp_path_factory):
     rival = SHANGQIU.replace("5.其他方式公开政府信息数 | 条 | 213 |", "5.其他方式公开政府信息数 | 条 | 214 |")
     (raw / "republished.txt").write_text(rival, encoding="utf-8")
     os.utime(raw / "republished.txt", (2_000_000_000, 2_000_000_000))  # the newest of the two
+    os.symlink(root / "gone.txt", raw / "dangling.txt")
+    # Mostly UTF-8 with a GBK-encoded sentence pasted in.
+    (raw / "mixed.txt").write_bytes(SHANGQIU.encode("utf-8") + "以上数据截至年底。".encode("gbk"))
     outside = root / "outside.txt"
     outside.write_text(SHANGQIU, encoding="utf-8")
     os.symlink(outside, raw / "link.txt")
@@ -102,6 +105,8 @@ def test_every_bad_file_has_a_status_and_reason(hostile_run):
     assert "outside the raw directory" in reports["link.txt"][1]
     # A page with only a title is a report with no statistics: it loses to the real one.
     assert reports["page.html"][0] == "superseded"
+    assert reports["dangling.txt"][0] == "rejected" and "FileNotFoundError" in reports["dangling.txt"][1]
+    assert reports["mixed.txt"][0] in ("published", "superseded")  # read as UTF-8, the GBK tail noted
     assert reports["..same bytes again.txt"][0] == "duplicate_file"
     assert reports["-rf --help.txt"][0] in ("published", "superseded")
     assert reports["柞水 县 2018 年报.txt"][0] == "published"
