@@ -69,16 +69,35 @@ _COMMON_CJK = frozenset(
     | _double_byte_chars("big5", range(0xC6, 0xC7), list(range(0x40, 0x7F)))
 )
 # Punctuation and spaces that say nothing about whether a decoding is right.
-_NEUTRAL = re.compile(r"[\x00-\x7f\u2000-\u206f\u3000-\u303f\uff00-\uffef\u00a0\u00b7]+")
+_NEUTRAL_RANGES = ((0x00, 0x7F), (0xA0, 0xA0), (0xB7, 0xB7), (0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF))
 
 
-def _common_share(telling: str) -> float:
-    return sum(map(_COMMON_CJK.__contains__, telling)) / len(telling) if telling else 0.0
+def _class_table() -> str:
+    classes = ["0"] * 0x10000
+    for char in _COMMON_CJK:
+        classes[ord(char)] = "1"
+    for low, high in _NEUTRAL_RANGES:
+        classes[low:high + 1] = "n" * (high - low + 1)
+    return "".join(classes)
+
+
+# A str.translate table (one character for each BMP code point) that turns text into the class of
+# each character: "n" neutral, "1" common Chinese character, "0" other; characters beyond the BMP
+# stay as they are (other). Scoring thus costs one translate, not a set lookup per character.
+_CHAR_CLASS = _class_table()
+
+
+def _telling_classes(text: str) -> str:
+    return text.translate(_CHAR_CLASS).replace("n", "")
+
+
+def _common_share(classes: str) -> float:
+    return classes.count("1") / len(classes) if classes else 0.0
 
 
 def _plausibility(text: str) -> float:
     """Share of the telling characters that are common Chinese characters (0 if none)."""
-    return _common_share(_NEUTRAL.sub("", text))
+    return _common_share(_telling_classes(text))
 
 
 def _opencc_dict(name: str) -> dict[str, str]:
@@ -190,10 +209,10 @@ _MIN_PLAUSIBILITY = 0.3
 
 
 def _sample(text: str) -> str:
-    """The first _SAMPLE telling characters (an HTML page may start with pages of CSS)."""
+    """The classes of the first _SAMPLE telling characters (an HTML page may start with pages of CSS)."""
     sample = ""
     for start in range(0, len(text), 2 * _SAMPLE):
-        sample += _NEUTRAL.sub("", text[start:start + 2 * _SAMPLE])
+        sample += _telling_classes(text[start:start + 2 * _SAMPLE])
         if len(sample) >= _SAMPLE:
             break
     return sample[:_SAMPLE]
@@ -237,9 +256,12 @@ def _decode(data: bytes, notes: list[Issue]) -> tuple[str, str]:
                 break
             except UnicodeDecodeError:
                 continue
-    text = _lenient(data, "utf-8")
-    if text is not None:
-        candidates.append(("utf-8", text))
+    # Read as UTF-8, GBK or Big5 bytes are mostly replacement characters: when those of the head
+    # alone are too many for a lenient reading, the whole is not decoded.
+    if (data[:2048].decode("utf-8", "replace").count("\ufffd") - 1) * 200 <= len(data):
+        text = _lenient(data, "utf-8")
+        if text is not None:
+            candidates.append(("utf-8", text))
     if not candidates:
         raise UndecodableError("not valid UTF-8, UTF-16, GBK/GB18030 or Big5 text")
     # Big5 bytes often decode as GB18030 too (and the reverse): keep the one that reads as Chinese.
