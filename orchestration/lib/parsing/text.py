@@ -416,6 +416,8 @@ def _end_row(row: list[str] | None, cell: list[str] | None, lines: list[str]) ->
 
 
 _MD_SEPARATOR = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?")
+# Found where _MD_SEPARATOR is, but starts with a literal: a fast scan.
+_MD_SEPARATOR_CORE = re.compile(r"---+:?\s*\|\s*:?---")
 _MD_BREAK = re.compile(r"<br\s*/?>", re.I)
 _MD_HEADING = re.compile(r"#{1,6}\s+")
 
@@ -424,20 +426,27 @@ def _markdown_to_lines(text: str) -> str:
     lines = []
     for line in text.splitlines():
         stripped = line.strip()
-        if _MD_SEPARATOR.fullmatch(stripped):
-            continue
-        if stripped.startswith("#"):
+        first = stripped[:1]
+        if first == "|":  # `---` before the regex: one C-level test
+            if "---" in stripped and _MD_SEPARATOR.fullmatch(stripped):
+                continue
+            if stripped.count("|") >= 2:
+                line = stripped[1:]
+                if "<" in line:
+                    line = _MD_BREAK.sub("", line)
+                line = line.strip()
+                if line[-1:] != "|":
+                    line += " |"
+        elif first == "#":
             line = _MD_HEADING.sub("", stripped, count=1)
-        elif stripped.startswith("|") and stripped.count("|") >= 2:
-            line = _MD_BREAK.sub("", stripped[1:]).strip()
-            if not line.endswith("|"):
-                line += " |"
+        elif "---" in stripped and _MD_SEPARATOR.fullmatch(stripped):
+            continue
         lines.append(line)
     return "\n".join(lines)
 
 
 def _to_lines(text: str, notes: list[Issue]) -> str:
-    if "---" in text and "|" in text and _MD_SEPARATOR.search(text):
+    if "---" in text and "|" in text and _MD_SEPARATOR_CORE.search(text):
         notes.append(Issue("markdown_converted", "markdown table rows turned into `cell | cell |` lines"))
         return _markdown_to_lines(text)
     if "<" in text and _HTML_TAG.search(text):
