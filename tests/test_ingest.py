@@ -74,3 +74,11 @@ def test_inventory_fingerprint_ignores_mtime(tmp_path):
     assert ingest.inventory_fingerprint(ingest.scan_raw(raw)) == before
     path.write_bytes(path.read_bytes() + b"\n")
     assert ingest.inventory_fingerprint(ingest.scan_raw(raw)) != before
+
+
+def test_landing_reads_the_version_the_parse_stage_wrote(tmp_path):
+    root = tmp_path / "parsed"
+    assert ingest.ParseCache.in_use(root).version == ingest.parser_version()
+    written = ingest.ParseCache(root, version="before-an-edit")
+    written.write_chunk([ParsedReport(file="a.txt", sha256="abc", size=3)])
+    assert ingest.ParseCache.in_use(root).version == "before-an-edit"

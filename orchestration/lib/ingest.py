@@ -140,6 +140,15 @@ class ParseCache:
         self.dir = root / self.version
         self._root = root
 
+    @classmethod
+    def in_use(cls, root: Path) -> ParseCache:
+        """The version the last parse stage wrote (it drops the others), whatever the parser's code
+        is now: an edit of the parser during a run must not make the landing load an empty cache."""
+        versions = [p for p in root.iterdir() if p.is_dir()] if root.exists() else []
+        if not versions:
+            return cls(root)
+        return cls(root, max(versions, key=lambda p: p.stat().st_mtime_ns).name)
+
     def parsed_hashes(self) -> set[str]:
         hashes: set[str] = set()
         for chunk in self.chunks():

@@ -100,7 +100,8 @@ def parsed_reports(raw_report_files):
 def landing_tables(context: dg.AssetExecutionContext):
     """Load the inventory, the parse cache, the identity rules and the keys into DuckDB for dbt."""
     layout = warehouse()
-    counts = load_landing(layout, ingest.read_inventory(layout.inventory), ingest.ParseCache(layout.parse_cache))
+    cache = ingest.ParseCache.in_use(layout.parse_cache)
+    counts = load_landing(layout, ingest.read_inventory(layout.inventory), cache)
     context.log.info(f"[stage] {counts.files} files, {counts.parsed_reports} parsed reports, "
                      f"{counts.parsed_values} values, {counts.parse_issues} parse issues staged")
     for name in LANDING_TABLES:
