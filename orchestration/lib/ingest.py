@@ -73,40 +73,48 @@ def scan_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
     """
     known: dict[str, tuple[int, int, str]] = {}
     if previous is not None:
-        for row in previous.select(["path", "size", "mtime_ns", "sha256"]).to_pylist():
-            if row["sha256"]:
-                known[row["path"]] = (row["size"], row["mtime_ns"], row["sha256"])
+        known = {path: (size, mtime, sha) for path, size, mtime, sha in zip(
+            *(previous[c].to_pylist() for c in ("path", "size", "mtime_ns", "sha256"))) if sha}
     rows = []
     root = raw_dir.resolve()
-    for path in sorted(_walk(root)):
-        rel = path.relative_to(root).as_posix()
+    for rel, entry in sorted(_walk(root, ""), key=lambda item: item[0].split("/")):
         try:
-            real = path.resolve(strict=True)
-            if root not in real.parents:
-                raise PermissionError(f"symbolic link points outside the raw directory ({real})")
-            stat = real.stat()
+            # Only a link can lead out of raw_dir: the walk itself never enters linked directories.
+            if entry.is_symlink():
+                target = Path(entry.path).resolve(strict=True)
+                if root not in target.parents:
+                    raise PermissionError(f"symbolic link points outside the raw directory ({target})")
+                stat = target.stat()
+            else:
+                target, stat = Path(entry.path), entry.stat()
             cached = known.get(rel)
-            sha = cached[2] if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns) else _sha256(real)
+            sha = cached[2] if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns) else _sha256(target)
             rows.append((rel, sha, stat.st_size, stat.st_mtime_ns, None))
         except OSError as err:
             rows.append((rel, None, None, None, f"{type(err).__name__}: {err.strerror or err}"))
     return _table(rows, INVENTORY_SCHEMA)
 
 
-def _walk(root: Path):
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            if not name.startswith("."):
-                yield Path(dirpath) / name
+def _walk(directory: str | Path, prefix: str):
+    """(relative path, DirEntry) of every non-hidden file, as os.walk sees them (linked and
+    unreadable directories skipped); scandir's entries spare a stat per name."""
+    try:
+        entries = list(os.scandir(directory))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if not entry.is_symlink():
+                yield from _walk(entry.path, f"{prefix}{entry.name}/")
+        else:
+            yield f"{prefix}{entry.name}", entry
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def compare_inventories(previous: pa.Table | None, current: pa.Table) -> InventoryChange:
@@ -227,19 +235,26 @@ def parse_paths(raw_dir: Path, items: list[tuple[str, str]],
 
 
 def _to_tables(reports: list[ParsedReport], version: str) -> dict[str, pa.Table]:
-    report_rows, value_rows, issue_rows = [], [], []
+    # Column lists, not row tuples: a chunk has ~140 values per report, and this runs per chunk.
+    report_rows = [(r.sha256, r.file, r.size, r.status, r.reason, r.encoding, r.agency_raw, r.agency,
+                    r.year, r.template, r.template_reason, version) for r in reports]
+    values: tuple[list, ...] = tuple([] for _ in VALUES_SCHEMA)
+    sha, key, value, source, line, text, note = values
     for r in reports:
-        report_rows.append((r.sha256, r.file, r.size, r.status, r.reason, r.encoding, r.agency_raw,
-                            r.agency, r.year, r.template, r.template_reason, version))
-        for key, value in r.values.items():
-            p = r.provenance.get(key)
-            value_rows.append((r.sha256, key, None if value is None else float(value),
-                               p.source if p else None, p.line if p else None,
-                               p.text if p else None, p.note if p else None))
-        issue_rows.extend((r.sha256, i.code, i.message, i.key) for i in r.issues)
+        keys = list(r.values)
+        sha.extend([r.sha256] * len(keys))
+        key.extend(keys)
+        value.extend(r.values.values())
+        provenance = [r.provenance.get(k) for k in keys]
+        source.extend([p and p.source for p in provenance])
+        line.extend([p and p.line for p in provenance])
+        text.extend([p and p.text for p in provenance])
+        note.extend([p and p.note for p in provenance])
+    issue_rows = [(r.sha256, i.code, i.message, i.key) for r in reports for i in r.issues]
     return {
         "reports": _table(report_rows, REPORTS_SCHEMA),
-        "values": _table(value_rows, VALUES_SCHEMA),
+        "values": pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(values, VALUES_SCHEMA)],
+                                       schema=VALUES_SCHEMA),
         "issues": _table(issue_rows, ISSUES_SCHEMA),
     }
 
