@@ -300,8 +300,9 @@ _TAG_KIND.update({name.upper(): kind for name, kind in _TAG_KIND.items()})
 # look like tags.
 _HTML_NOISE = re.compile(r"<(?:!--.*?-->|(?i:(script|style|iframe|noscript))\b.*?</(?i:\1)\s*>)", re.S)
 _NOISE_HINT = re.compile("<!--|<[sSiInN]")
-# Attributes may hold `>` in quotes (the loop is unrolled: sre is slow on an alternation per character).
-_TAG = re.compile(r"""<(/?)([a-zA-Z][\w:-]*)[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
+# Attributes may hold `>` in quotes. Unrolled and possessive (nothing to backtrack: a quote only
+# opens or closes a value), as sre is slow on an alternation per character: ~20% off the split.
+_TAG = re.compile(r"""<(/?)([a-zA-Z][\w:-]*+)[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+>""")
 # In the text between tags: declarations (<!DOCTYPE>, Word's <![if …]>), processing instructions and
 # bogus end tags say nothing; any other `<` is text.
 _DECLARATION = re.compile(r"<(?:[!?]|/(?![a-zA-Z]))[^>]*>")
@@ -735,7 +736,7 @@ def load_document(data: bytes) -> Document:
         notes.append(Issue("encoding", f"decoded as {encoding}"))
     text = _to_lines(_remove_invisible(text), notes)
     text = _normalize(_repair_mojibake(text, notes))
-    raw_lines = [line.strip() for line in text.split("\n")]
+    raw_lines = list(map(str.strip, text.split("\n")))
     lines, simplified = _simplify(raw_lines, text, notes)
     _drop_page_chrome(lines, raw_lines, simplified, notes)
     return Document(lines=lines, raw_lines=raw_lines, encoding=encoding, notes=notes)
