@@ -137,6 +137,17 @@ def test_gbk_traditional_is_not_taken_for_big5():
     assert doc.lines[0] == "商丘市工业和信息化委员会2017年政府信息公开工作年度报告"
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_of_chinese_prose_without_bom_is_told_by_scoring(codec):
+    # As many NULs on each side (一 is 00 4E, the line end 0A 00): the parity of NULs cannot tell.
+    text = "一、概述\n拓展公众参与渠道，通过开通官方微博、微信公众号，设置“局长信箱”“在线咨询”栏目。\n" * 30
+    data = text.encode(codec)
+    assert data[1::2].count(0) == data[0::2].count(0)
+    doc = load_document(data)
+    assert doc.encoding == codec
+    assert doc.lines == load_document(text.encode("utf-8")).lines
+
+
 def test_utf8_with_a_damaged_byte_is_read_as_utf8():
     data = seed("003")
     data = data[:100] + b"\xff" + data[101:]

@@ -262,6 +262,13 @@ def _decode(data: bytes, notes: list[Issue]) -> tuple[str, str]:
         text = _lenient(data, "utf-8")
         if text is not None:
             candidates.append(("utf-8", text))
+    if b"\x00" in head:
+        # UTF-16 the parity of NULs did not tell: mostly Chinese, whose code units have NUL bytes
+        # on either side (一 is 00 4E), with few ASCII characters. Scoring tells.
+        for codec in ("utf-16-le", "utf-16-be"):
+            text = _lenient(data[: len(data) // 2 * 2], codec)
+            if text is not None:
+                candidates.append((codec, text))
     if not candidates:
         raise UndecodableError("not valid UTF-8, UTF-16, GBK/GB18030 or Big5 text")
     # Big5 bytes often decode as GB18030 too (and the reverse): keep the one that reads as Chinese.
