@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import codecs
+import html
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
 from opencc import OpenCC
 
 from orchestration.lib.parsing.text import UndecodableError, load_document, strip_pinyin, to_simplified
+from orchestration.lib.synthetic import generate_corpus, read_truth
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "text"
@@ -365,3 +368,89 @@ def test_t2s_matches_opencc():
     assert to_simplified(text) == OpenCC("t2s").convert(strip_pinyin(text))
     sample = "一目瞭然,乾隆年間,於是發現檔案館裡的資料"
     assert to_simplified(sample) == OpenCC("t2s").convert(sample)
+
+
+# --- a generated corpus: every layout, encoding and variant ----------------------------------------
+
+_INVISIBLE = "\x00\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+_CODECS = {"utf-8": {"utf-8"}, "utf-8-sig": {"utf-8-sig"}, "gbk": {"gbk", "gb18030"},
+           "big5": {"big5", "cp950", "big5hkscs"}, "utf-16": {"utf-16-le", "utf-16-be"},
+           "utf-16-le": {"utf-16-le"}}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """(truth, bytes, Document, source text) of each report of a small generated corpus."""
+    out = tmp_path_factory.mktemp("generated")
+    generate_corpus(200, out, seed=5, workers=1)
+    reports = []
+    for truth in read_truth(out):
+        if truth["kind"] != "junk":
+            data = (out / truth["file"]).read_bytes()
+            doc = load_document(data)
+            reports.append((truth, doc, data.decode(doc.encoding)))
+    return reports
+
+
+def _clean(text: str) -> str:
+    """A line as load_document leaves it: invisible characters gone, NFKC, one space for a run."""
+    for char in _INVISIBLE:
+        text = text.replace(char, "")
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def test_generated_reports_decode_as_written_into_clean_lines(generated):
+    for truth, doc, _ in generated:
+        assert doc.encoding in _CODECS[truth["encoding"]], truth["file"]
+        assert len(doc.lines) == len(doc.raw_lines)
+        for line in doc.raw_lines:
+            assert line == _clean(line), (truth["file"], line)
+            assert unicodedata.is_normalized("NFKC", line)
+        if not {"traditional_converted", "pinyin_stripped"} & set(codes(doc)):
+            assert doc.lines == doc.raw_lines, truth["file"]
+
+
+def test_generated_plain_text_keeps_its_lines(generated):
+    checked = 0
+    for truth, doc, source in generated:
+        if not doc.notes:
+            expected = [_clean(line) for line in source.splitlines()]
+            while expected and not expected[-1]:
+                expected.pop()
+            assert doc.lines == expected, truth["file"]
+            checked += 1
+    assert checked >= 50
+
+
+def test_generated_html_rows_are_their_cells_and_blocks_their_lines(generated):
+    pages = [(truth, doc, source) for truth, doc, source in generated if truth["layout"] == "html"]
+    assert len(pages) >= 20
+    for truth, doc, source in pages:
+        assert not any(re.search(r"</?[a-zA-Z][^>]*>|&(?:nbsp|lt|gt|amp|quot);", line) for line in doc.raw_lines)
+        rows = []
+        for row in re.findall(r"<tr>(.*?)</tr>", source, re.S):
+            cells = [_clean(html.unescape(re.sub(r"<[^>]*>", "", cell)))
+                     for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+            if any(cells):
+                rows.append(_clean(" | ".join(cells) + " |"))
+        lines = [line for line in doc.raw_lines if line.endswith("|")]
+        if "mojibake_repaired" in codes(doc):
+            assert len(lines) == len(rows), truth["file"]
+        else:
+            assert lines == rows, truth["file"]
+        if not {"boilerplate_removed", "mojibake_repaired"} & set(codes(doc)):
+            outside = re.sub(r"<table.*?</table>", "", source, flags=re.S)
+            blocks = [_clean(html.unescape(text))
+                      for text in re.findall(r"<(?:title|h1|p)\b[^>]*>([^<]*)</", outside)]
+            assert [line for line in doc.raw_lines if not line.endswith("|")] == [b for b in blocks if b], truth["file"]
+
+
+def test_generated_markdown_rows_are_its_table_lines(generated):
+    pages = [(truth, doc, source) for truth, doc, source in generated if truth["layout"] == "markdown"]
+    assert len(pages) >= 20
+    for truth, doc, source in pages:
+        table = [line.strip() for line in source.splitlines() if line.strip().startswith("|")]
+        rows = [line for line in table if not (re.fullmatch(r"[|\-: ]+", line) and "---" in line)]
+        lines = [line for line in doc.raw_lines if line.endswith("|")]
+        assert len(lines) == len(rows), truth["file"]
+        assert not any("<br>" in line or "---" in line for line in lines), truth["file"]
