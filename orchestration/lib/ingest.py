@@ -96,17 +96,17 @@ def scan_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
 
 
 def _walk(directory: str | Path, prefix: str):
-    """(relative path, DirEntry) of every non-hidden file, as os.walk sees them (linked and
-    unreadable directories skipped); scandir's entries spare a stat per name."""
+    """(relative path, DirEntry) of every file, dot-names included (a scraped `..report.txt` is
+    still a report); hidden directories (.git, .cache) are tooling and skipped. A link to a
+    directory is listed, not followed, so it shows up rejected instead of vanishing.
+    scandir's entries spare a stat per name."""
     try:
         entries = list(os.scandir(directory))
     except OSError:
         return
     for entry in entries:
-        if entry.name.startswith("."):
-            continue
-        if entry.is_dir():
-            if not entry.is_symlink():
+        if entry.is_dir(follow_symlinks=False):
+            if not entry.name.startswith("."):
                 yield from _walk(entry.path, f"{prefix}{entry.name}/")
         else:
             yield f"{prefix}{entry.name}", entry
