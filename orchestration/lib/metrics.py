@@ -22,6 +22,17 @@ T3_COLUMNS = APPLICANT_COLUMNS + ("total",)
 T4_BLOCKS = ("review", "litigation_direct", "litigation_after_review")
 T4_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
 
+# Section rows of the printed old table that carry no value, keyed by the row they precede.
+OLD_SECTION_ROWS = {
+    "proactive.total": "一、主动公开情况",
+    "channel.gazette": "(二)通过不同渠道和方式公开政府信息的情况",
+    "response.hot_topics": "二、回应解读情况",
+    "response.press_conferences": "(二)通过不同渠道和方式回应解读的情况",
+    "apps.received": "三、依申请公开情况",
+    "org.dedicated_units": "八、机构建设和保障经费情况",
+    "training.meetings": "九、政府信息公开会议和培训情况",
+}
+
 
 @dataclass(frozen=True)
 class Metric:

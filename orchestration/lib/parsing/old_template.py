@@ -20,23 +20,13 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..metrics import metrics_for
+from ..metrics import OLD_SECTION_ROWS, metrics_for
 from .cells import ZERO_MARKS, CellError, parse_cell
 from .model import SOURCE_TABLE, Extraction, Issue, Provenance
 
 # The national table's units, and a few more that local tables read by read_table_rows use.
 UNITS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "%"})
 
-# Section rows of the printed table that carry no value, keyed by the row they precede.
-_SECTION_ROWS = {
-    "proactive.total": "一、主动公开情况",
-    "channel.gazette": "(二)通过不同渠道和方式公开政府信息的情况",
-    "response.hot_topics": "二、回应解读情况",
-    "response.press_conferences": "(二)通过不同渠道和方式回应解读的情况",
-    "apps.received": "三、依申请公开情况",
-    "org.dedicated_units": "八、机构建设和保障经费情况",
-    "training.meetings": "九、政府信息公开会议和培训情况",
-}
 
 # Nearly every value row's label ends in 数/数量 right before a cell border: a literal-led regex
 # finds the table in a few microseconds where an alternation of all labels would be slow.
@@ -167,8 +157,8 @@ def _template() -> tuple[tuple[_TemplateRow, ...], dict[str, int]]:
     """Template rows in printed order (section rows included) and unique normalized label → index."""
     rows: list[_TemplateRow] = []
     for key, metric in metrics_for("old").items():
-        if key in _SECTION_ROWS:
-            rows.append(_TemplateRow(None, _SECTION_ROWS[key], None))
+        if key in OLD_SECTION_ROWS:
+            rows.append(_TemplateRow(None, OLD_SECTION_ROWS[key], None))
         rows.append(_TemplateRow(key, metric.label, metric.unit, metric.decimal))
     counts: dict[str, int] = {}
     for row in rows:

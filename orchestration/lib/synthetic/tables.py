@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..metrics import APPLICANT_COLUMNS, T4_BLOCKS, metrics_for, t3_rows
+from ..metrics import APPLICANT_COLUMNS, OLD_SECTION_ROWS, T4_BLOCKS, metrics_for, t3_rows
 from ..parsing.model import Number
 from .script import Script, gbk_mojibake, lost_label
 
@@ -98,15 +98,6 @@ class Labeler:
 
 # ---------------------------------------------------------------- old: 政府信息公开情况统计表
 
-_OLD_SECTIONS = {
-    "proactive.total": "一、主动公开情况",
-    "channel.gazette": "(二)通过不同渠道和方式公开政府信息的情况",
-    "response.hot_topics": "二、回应解读情况",
-    "response.press_conferences": "(二)通过不同渠道和方式回应解读的情况",
-    "apps.received": "三、依申请公开情况",
-    "org.dedicated_units": "八、机构建设和保障经费情况",
-    "training.meetings": "九、政府信息公开会议和培训情况",
-}
 
 
 @dataclass(frozen=True)
@@ -123,8 +114,8 @@ def old_table(values: dict[str, Number | None], label: Labeler, numbers: NumberS
     header = [Cell(label(h, garble=False), HEADER) for h in style.header]
     rows = [Row(header[:1] + header[2:] if style.units_next_line else header)]
     for key, metric in metrics_for("old").items():
-        if key in _OLD_SECTIONS:
-            section = [Cell(label(_OLD_SECTIONS[key]), LABEL), Cell(style.section_mark, HEADER)]
+        if key in OLD_SECTION_ROWS:
+            section = [Cell(label(OLD_SECTION_ROWS[key]), LABEL), Cell(style.section_mark, HEADER)]
             rows.append(Row(section[:width] + [Cell("")] * (width - 2)))
         text = metric.label
         if style.break_long_labels and "(" in text[1:]:
