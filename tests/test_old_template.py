@@ -12,6 +12,7 @@ from orchestration.lib.metrics import metrics_for
 from orchestration.lib.parsing.model import SOURCE_TABLE
 from orchestration.lib.parsing.old_template import find_old_table, parse_old_table
 from orchestration.lib.parsing.text import load_document
+from orchestration.lib.metrics import OLD_SECTION_ROWS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "old"
@@ -307,12 +308,11 @@ def test_a_readable_local_row_in_a_missing_rows_place_is_not_read_as_that_row():
 def test_damaged_tables_never_give_a_wrong_value():
     """Garbled, lost and missing labels, dropped rows and local extra rows, drawn at random: a key
     is either read right or left absent (with an issue), never read wrong."""
-    from orchestration.lib.parsing.old_template import _SECTION_ROWS
 
     rows = ["政府信息公开情况统计表", "统计指标 | 单位 | 统计数 |"]
     for key, metric in metrics_for("old").items():
-        if key in _SECTION_ROWS:
-            rows.append(f"{_SECTION_ROWS[key]} | —— | |")
+        if key in OLD_SECTION_ROWS:
+            rows.append(f"{OLD_SECTION_ROWS[key]} | —— | |")
         rows.append(f"{metric.label} | {metric.unit} | {DISTINCT[key]} |")
     mojibake = "ㄒ唬┦盏缴暾垟ǘ┰O置癡ㄈ┢渌樾螖穖筥"
     local_rows = ["其中:电话申请数", "其中:电子邮件申请数", "移动客户端公开数", "宣传册发放数"]
@@ -346,12 +346,11 @@ def test_damaged_tables_never_give_a_wrong_value():
 def _value_above_unit_table(values: dict, lost: set[str] = frozenset()) -> list[str]:
     """The table without a unit column, one cell a line: each value above its unit in the value
     cell (`5928` then `条`), a blank value leaving the unit alone; labels in `lost` as `?`s."""
-    from orchestration.lib.parsing.old_template import _SECTION_ROWS
 
     lines = ["政府信息公开情况统计表", "统计指标", "|", "统计数", "|"]
     for key, metric in metrics_for("old").items():
-        if key in _SECTION_ROWS:
-            lines += [_SECTION_ROWS[key], "|", "——", "|"]
+        if key in OLD_SECTION_ROWS:
+            lines += [OLD_SECTION_ROWS[key], "|", "——", "|"]
         label = "?" * len(metric.label) if key in lost else metric.label
         value = values[key]
         lines += [label, "|", *([] if value is None else [str(value)]), metric.unit, "|"]
@@ -372,13 +371,12 @@ def test_a_lost_label_after_a_blank_value_above_no_unit_column_is_the_next_row()
 
 
 def test_zero_mark_fused_with_its_unit():
-    from orchestration.lib.parsing.old_template import _SECTION_ROWS
 
     lines = ["政府信息公开情况统计表", "统计指标 | 统计数 |"]
     values = {**DISTINCT, "proactive.normative_docs_issued": 0, "channel.weibo": 0, "apps.fax": 0}
     for key, metric in metrics_for("old").items():
-        if key in _SECTION_ROWS:
-            lines.append(f"{_SECTION_ROWS[key]} | — |")
+        if key in OLD_SECTION_ROWS:
+            lines.append(f"{OLD_SECTION_ROWS[key]} | — |")
         value = {"proactive.normative_docs_issued": "无", "channel.weibo": "無", "apps.fax": "—"}.get(key, values[key])
         lines.append(f"{metric.label} | {value}{metric.unit} |")  # `无件`: 无 is a zero (SPEC §4)
     extraction = parse_old_table(lines)
