@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.lib.metrics import metrics_for
+from orchestration.lib.metrics import OLD_SECTION_ROWS, metrics_for
 from orchestration.lib.parsing.model import SOURCE_TABLE
 from orchestration.lib.parsing.old_template import find_old_table, parse_old_table
 from orchestration.lib.parsing.text import load_document
-from orchestration.lib.metrics import OLD_SECTION_ROWS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "old"
