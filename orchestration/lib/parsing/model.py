@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 Number = int | float
 
@@ -16,8 +17,9 @@ STATUS_PARSED = "parsed"
 STATUS_REJECTED = "rejected"
 
 
-@dataclass(frozen=True)
-class Issue:
+# Immutable records as named tuples: a report makes dozens of them, and a frozen dataclass's
+# __init__ costs several times as much.
+class Issue(NamedTuple):
     """A parse problem or identity violation: `code` is stable and machine-readable."""
 
     code: str
@@ -25,11 +27,10 @@ class Issue:
     key: str | None = None
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in zip(self._fields, self) if v is not None}
 
 
-@dataclass(frozen=True)
-class Provenance:
+class Provenance(NamedTuple):
     """Line number (1-based, in the normalized text), how it was read, and the text it came from."""
 
     line: int
@@ -38,7 +39,7 @@ class Provenance:
     note: str | None = None
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in zip(self._fields, self) if v is not None}
 
 
 @dataclass
