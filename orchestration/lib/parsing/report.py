@@ -89,17 +89,25 @@ def parse_report(data: bytes, file: str) -> ParsedReport:
 
 def _merge(report: ParsedReport, extraction: Extraction, template: str) -> None:
     known = metrics_for(template) if template != "unknown" else {}
-    for key, value in extraction.values.items():
-        if known and key not in known:
-            report.issues.append(Issue("unknown_key", f"{key} is not a {template} key; dropped", key))
-            continue
-        report.values[key] = value
-        report.provenance[key] = extraction.provenance[key]
+    values, provenance = extraction.values, extraction.provenance
+    if not known or known.keys() >= values.keys():
+        # The usual case, every key known: readers put values and provenance in the same order.
+        report.values.update(values)
+        report.provenance.update(provenance)
+    else:
+        for key, value in values.items():
+            if key not in known:
+                report.issues.append(Issue("unknown_key", f"{key} is not a {template} key; dropped", key))
+                continue
+            report.values[key] = value
+            report.provenance[key] = provenance[key]
     report.issues.extend(extraction.issues)
-    for key, value in report.values.items():
-        metric = known.get(key)
-        if value is not None and value < 0 and not (metric and metric.signed):
-            report.issues.append(Issue("negative_value", f"{key} = {value}: counts cannot be negative", key))
+    # filter(None) drops blanks and zeros: a negative is looked for in C, and is rare
+    if min(filter(None, report.values.values()), default=0) < 0:
+        for key, value in report.values.items():
+            metric = known.get(key)
+            if value is not None and value < 0 and not (metric and metric.signed):
+                report.issues.append(Issue("negative_value", f"{key} = {value}: counts cannot be negative", key))
     report.issues.extend(v.to_issue() for v in check_identities(template, report.values))
 
 
