@@ -8,7 +8,6 @@ A segment is one table row: the label text seen since the previous row, then its
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
 
@@ -22,7 +21,7 @@ _PAGE_MARK = re.compile(
     r"|(?P<page>\d{1,3})/(?P<pages>\d{1,3}))\s*"
 )
 _DASHED_PAGE_NUMBER = re.compile(r"\s*[-—–－]+\s*\d{1,4}\s*[-—–－]+\s*")
-_FURNITURE_MARKS = ("页", "/", "-", "—", "–", "－", "报告")  # one of them is in every such line
+_FURNITURE_MARK = re.compile("[页/—–－-]|报告")  # one of them is in every such line
 # A report title repeated at the top of every PDF page.
 _REPEATED_TITLE = re.compile(r"[^\d\s|]*\d{4}\s*年度?\s*政府信息公开工作年度报告\s*")
 _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
@@ -30,22 +29,34 @@ _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
 _MAX_SPLITS = 20000
 
 
-@dataclass(slots=True)
 class Segment:
-    label: str  # label text without spaces; may start with header or group-label text
-    cells: list[str | None]  # raw value cells after the label, None for a blank cell
-    line: int  # 0-based index of the line holding the first value
-    label_parts: list[tuple[int, str]]  # (line index, text) of each label cell, in order
-    lines: list[str] = field(repr=False)
-    last_line: int = -1  # line of the last value (cell-per-line rows span many)
-    trimmed: list[str | None] = field(init=False, repr=False)  # cells without trailing blanks
+    """One table row: `label` is its label text without spaces (it may start with header or group
+    label text), `cells` its raw value cells after the label (None for a blank cell), `line` the
+    0-based line of its first value, `label_parts` the (line, text) of each label cell in order,
+    `last_line` the line of its last value (cell-per-line rows span many), `trimmed` its cells
+    without trailing blanks."""
 
-    def __post_init__(self) -> None:
-        cells = self.cells
-        end = len(cells)
-        while end and cells[end - 1] is None:
-            end -= 1
-        self.trimmed = cells if end == len(cells) else cells[:end]
+    # A plain class: a table builds dozens of segments and a dataclass __init__ costs more.
+    __slots__ = ("label", "cells", "line", "label_parts", "lines", "last_line", "trimmed")
+
+    def __init__(self, label: str, cells: list[str | None], line: int, label_parts: list[tuple[int, str]],
+                 lines: list[str], last_line: int = -1) -> None:
+        self.label = label
+        self.cells = cells
+        self.line = line
+        self.label_parts = label_parts
+        self.lines = lines
+        self.last_line = last_line
+        if cells and cells[-1] is None:
+            end = len(cells) - 1
+            while end and cells[end - 1] is None:
+                end -= 1
+            self.trimmed = cells[:end]
+        else:
+            self.trimmed = cells
+
+    def __repr__(self) -> str:
+        return f"Segment({self.label!r}, {self.cells!r}, line={self.line})"
 
     def label_line(self, at: int | None = None) -> int | None:
         """Line of the label text at offset `at` of `label` (default: the last label cell)."""
@@ -62,7 +73,10 @@ class Segment:
 
     def text(self, at: int | None = None) -> str:
         """The row as printed: from the line of its label (text at offset `at`) to its last value."""
-        first = self.label_line(at)
+        return self.text_from(self.label_line(at))
+
+    def text_from(self, first: int | None) -> str:
+        """The row as printed from line `first` (its label's, from label_line) to its last value."""
         if first is None or first > self.line:
             first = self.line
         last = max(self.line, self.last_line)
@@ -94,7 +108,7 @@ class Segment:
 def is_page_furniture(line: str, label_waits: bool = False) -> bool:
     """A page header/footer line. `label_waits`: a row label still waits for its numbers, so a
     dashed number (`- 3 -`) is read as that row's cells rather than as a page number."""
-    if line.isdigit() or not any(mark in line for mark in _FURNITURE_MARKS):
+    if line.isdigit() or not _FURNITURE_MARK.search(line):
         return False  # the usual line: no mark of a page header or footer
     if m := _PAGE_MARK.fullmatch(line):
         return not m["page"] or int(m["page"]) <= int(m["pages"])
@@ -169,10 +183,68 @@ def _compact(cell: str) -> str:
     return _SPACES.sub("", cell)
 
 
-@lru_cache(maxsize=_LINE_CACHE)
+# What the value cells of the usual row are made of: digits, zero marks, spaces and borders.
+_VALUE_TAIL = "".join(sorted(set("0123456789 " + "".join(ZERO_MARKS))))
+
+
+def _is_plain_value(cell: str) -> bool:
+    return cell.isdecimal() or cell in ZERO_MARKS
+
+
+@lru_cache(maxsize=_LINE_CACHE)  # zero rows and header lines recur in most reports
 def simple_row(line: str) -> tuple[tuple[str | None, ...], tuple[str | None, ...]] | None:
-    """(label cells, value cells) of the usual row, label then plain integers and blanks; None for
-    any other line. Same cells as line_cells (a test checks), without its per-cell work."""
+    """(label cells, value cells) of the usual row, label then plain integers, zero marks and
+    blanks; None for any other line. Same cells as line_cells (a test checks), without its
+    per-cell work.
+
+    The value cells are cut off the end of the line in C (rstrip to the first character that
+    cannot be in one); only the label part, which repeats from report to report, is split cell by
+    cell, and that is cached. Where the cut could differ from the cell-by-cell reading (a label
+    cell that is a number, other white space) the line takes the cell-by-cell rules.
+    """
+    if "|" in line:
+        cut = line.find("|", len(line.rstrip(_VALUE_TAIL + "|")))
+        if cut > 0:
+            head = line[:cut]
+            last = head[head.rfind("|") + 1 :].strip()
+            if last and not _is_plain_value(last):  # the value cells start right after this label cell
+                values = list(map(str.strip, line[cut + 1 :].split("|")))
+                if not values[-1]:
+                    values.pop()  # the empty text after a row's closing `|`
+                digits = "".join(values)
+                if not digits:
+                    return None
+                if digits.isdecimal() or all(_is_plain_value(v) for v in values if v):
+                    label = _label_cells(head, True)
+                    return (label, tuple([v or None for v in values])) if label else None
+    else:
+        cut = line.find(" ", len(line.rstrip(_VALUE_TAIL)))
+        if cut > 0:
+            head = line[:cut]
+            words = head.split()
+            if words and not _is_plain_value(words[-1]):
+                values = line[cut:].split()
+                if not values:
+                    return None
+                if all(map(_is_plain_value, values)):
+                    label = _label_cells(head, False)
+                    return (label, tuple(values)) if label else None
+    return _simple_row_by_cells(line)
+
+
+@lru_cache(maxsize=_LINE_CACHE)  # row labels repeat from report to report, their numbers do not
+def _label_cells(head: str, piped: bool) -> tuple[str | None, ...]:
+    """The label cells of a row's text before its values; () when one of them is a value."""
+    parts = list(map(str.strip, head.split("|"))) if piped else head.split()
+    label = [(p if p.isprintable() and " " not in p else _SPACES.sub("", p)) or None for p in parts]
+    if any(c is not None and is_value(c) for c in label):
+        return ()
+    if not piped and len(label) > 1:
+        label = ["".join(label)]  # PDF text: spaces inside one label
+    return tuple(label)
+
+
+def _simple_row_by_cells(line: str) -> tuple[tuple[str | None, ...], tuple[str | None, ...]] | None:
     if "|" in line:
         parts = list(map(str.strip, line.split("|")))
         if not parts[-1]:
@@ -180,7 +252,7 @@ def simple_row(line: str) -> tuple[tuple[str | None, ...], tuple[str | None, ...
     else:
         parts = line.split()
     k = len(parts)
-    while k and (not parts[k - 1] or parts[k - 1].isdecimal()):
+    while k and (not parts[k - 1] or _is_plain_value(parts[k - 1])):
         k -= 1
     values = parts[k:]
     if not any(values):
@@ -191,6 +263,19 @@ def simple_row(line: str) -> tuple[tuple[str | None, ...], tuple[str | None, ...
     if "|" not in line and len(label) > 1:
         label = ["".join(label)]  # PDF text: spaces inside one label
     return tuple(label), tuple(v or None for v in values)
+
+
+@lru_cache(maxsize=_LINE_CACHE)
+def _text_cells(line: str) -> tuple[tuple[str, ...], int] | None:
+    """A line of label text only (headers): its text cells and how many blank cells follow the
+    last; None when the line holds a value cell."""
+    cells = line_cells(line)
+    if any(c is not None and is_value(c) for c in cells):
+        return None
+    trailing = 0
+    while trailing < len(cells) and cells[-1 - trailing] is None:
+        trailing += 1
+    return tuple(c for c in cells if c is not None), trailing
 
 
 class _RowBuilder:
@@ -218,6 +303,25 @@ class _RowBuilder:
             self.first = i
         self.last = i
         self.cells.append(cell)
+
+    def row(self, i: int, texts: tuple[str | None, ...], values: tuple[str | None, ...]) -> None:
+        """A whole row on line i, label cells then value cells (the builder holds no values)."""
+        label, cells = self.label, self.cells
+        for cell in texts:
+            if cell is not None:
+                label.append((i, cell))
+                cells = []
+            elif label:
+                cells.append(None)
+        cells.extend(values)
+        text = label[0][1] if len(label) == 1 else "".join([t for _, t in label])
+        self.out.append(Segment(text, cells, i, label, self.lines, i))
+        self.label, self.cells = [], []
+
+    def labels(self, i: int, texts: tuple[str, ...], trailing_blanks: int) -> None:
+        """A line of label text only, as text() and blank() cell by cell would take it."""
+        self.label.extend([(i, text) for text in texts])
+        self.cells = [None] * trailing_blanks
 
     def close(self) -> None:
         if self.first >= 0:
@@ -250,19 +354,15 @@ def segments(lines: list[str], start: int, end: int) -> list[Segment]:
                                 or (line.isdigit() and _is_page_number(lines, i, end))):
             continue
         row = simple_row(line)
-        if row is not None and rows.first < 0:
-            for cell in row[0]:
-                if cell is None:
-                    rows.blank()
-                else:
-                    rows.text(i, cell)
-            rows.cells.extend(row[1])
-            rows.first = rows.last = i
-            rows.close()
+        if row is not None:
+            rows.row(i, *row)
             continue
         cells = line_cells(line)
         if not any(cells):
             continue  # `|` alone or only blanks: an empty continuation line, no cells
+        if (text := _text_cells(line)) is not None:
+            rows.labels(i, *text)
+            continue
         for cell in cells:
             if cell is None:
                 rows.blank()
