@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, repeat
 
 from ..metrics import APPLICANT_COLUMNS, T3_COLUMNS, T4_BLOCKS, T4_OUTCOMES, metrics_for, t3_rows
 from .cells import CellError
@@ -121,12 +122,20 @@ _HEADER_TAIL = re.compile(r"(?:[^()]*?\))?(?:自然人|法人或其他组织|商
                           r"申请人情况|其他|小计|总计|合计)*")
 
 
-@lru_cache(maxsize=4096)
 def _row_label_start(label: str) -> int:
     last = None
     for last in _HEADER_WORD.finditer(label):
         pass
     return 0 if last is None else _HEADER_TAIL.match(label, last.end()).end()
+
+
+@lru_cache(maxsize=4096)  # labels repeat from report to report
+def _t3_label_rows(label: str, template: str) -> tuple[tuple[str, int], ...]:
+    """_leaf_rows of the label after any column header merged into it, offsets in the whole label."""
+    own = _row_label_start(label)
+    if not own:
+        return _leaf_rows(label, template)
+    return tuple((row, at + own if at >= 0 else at) for row, at in _leaf_rows(label[own:], template))
 
 
 def read_t3(lines: list[str], start: int, end: int, template: str, out: Extraction) -> None:
@@ -136,13 +145,12 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
     labelled_without_values: set[str] = set()
     sequence: list[tuple[str | None, Segment]] = []  # rows with values in order; None: label unreadable
     for seg in segments(lines, start, end):
-        own = _row_label_start(seg.label)
-        leaves = _leaf_rows(seg.label[own:] if own else seg.label, template)
+        leaves = _t3_label_rows(seg.label, template)
         if not seg.cells:
             labelled_without_values.update(row for row, _ in leaves)
             continue
         if leaves:
-            row, at = leaves[-1][0], leaves[-1][1] + own
+            row, at = leaves[-1]
             if len(leaves) > 1:
                 labelled_without_values.update(r for r, _ in leaves[:-1])
             sequence.append((row, seg))
@@ -189,7 +197,7 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
             fused.append((row, seg, at))
         else:
             _put_row(out, template, row, seg, at, layout, cells,
-                     _join(how, _order_note(seg) if row in placed_by_order else ""))
+                     _join(how, _order_note(seg)) if row in placed_by_order else how)
     _split_rows(out, template, fused, layout)
     _check_order_placement(out, template, placed_by_order)
     for group, seg in subtotals:
@@ -215,6 +223,8 @@ def _subtotal_group(seg: Segment, template: str, sequence) -> str | None:
 def _check_order_placement(out, template, placed) -> None:
     """Rows placed by order stay only if every identity they take part in holds: a garbled subtotal
     or local row taken for a template row shows up as a broken sum."""
+    if not placed:
+        return
     keys = {f"t3.{row}.{c}" for row in placed for c in T3_COLUMNS}
     broken = [r.rule_id for r in _rules_touching(template, keys) if evaluate(r, out.values)]
     if not broken:
@@ -270,16 +280,22 @@ def _is_zero(raw: str | None) -> bool:
 
 
 def _subtotal_consistent(cells: list[str | None], layout: tuple[str, ...]) -> bool:
-    if len(cells) != len(layout):
+    if len(cells) != len(layout) or None in cells:
         return False
     try:
-        values = dict(zip(layout, (read_value(c) if c is not None else None for c in cells)))
+        values = list(map(read_value, cells))
     except CellError:
         return False
-    if any(v is None for v in values.values()):
-        return False
-    orgs = sum(values[c] for c in APPLICANT_COLUMNS[1:])
-    return values[_SUBTOTAL] == orgs and values["total"] == values["natural_person"] + orgs
+    natural, orgs, subtotal, total = _subtotal_columns(layout)
+    organisations = sum(map(values.__getitem__, orgs))
+    return values[subtotal] == organisations and values[total] == values[natural] + organisations
+
+
+@lru_cache(maxsize=None)
+def _subtotal_columns(layout: tuple[str, ...]) -> tuple[int, tuple[int, ...], int, int]:
+    """Positions in an 8-column layout: natural persons, the five organisations, 小计, 总计."""
+    return (layout.index("natural_person"), tuple(map(layout.index, APPLICANT_COLUMNS[1:])),
+            layout.index(_SUBTOTAL), layout.index("total"))
 
 
 def _could_be_fused(seg: Segment, width: int) -> bool:
@@ -288,9 +304,8 @@ def _could_be_fused(seg: Segment, width: int) -> bool:
 
 
 def _put_row(out, template, row, seg, at, layout, cells, how) -> None:
-    note = _row_note(row, layout, how) + _label_note(seg, at)
     _put_cells(out, template, _row_keys(row, layout), cells,
-               Provenance(seg.line + 1, SOURCE_TABLE, seg.text(at), note))
+               _provenance(seg, at, SOURCE_TABLE, _row_note(row, layout, how)))
     if layout is not _LAYOUT_7 and None not in cells and not _subtotal_consistent(cells, layout):
         out.issues.append(Issue(
             "subtotal_mismatch", f"表三 {row}: 法人或其他组织 小计 column is not the sum of the five "
@@ -334,8 +349,8 @@ def _split_rows(out, template, fused, layout) -> None:
             values, rule_ids = result
             note = (f"表三 {row}: cells run together ({' '.join(tokens)}) split as "
                     f"{'|'.join(map(str, values))}, the only split satisfying {', '.join(rule_ids)}; "
-                    f"columns {_columns_note(layout)}" + _label_note(seg, at))
-            provenance = Provenance(seg.line + 1, SOURCE_SPLIT_BY_IDENTITY, seg.text(at), note)
+                    f"columns {_columns_note(layout)}")
+            provenance = _provenance(seg, at, SOURCE_SPLIT_BY_IDENTITY, note)
             for key, value in zip(keys_of[row], values):
                 if key is not None:
                     out.put(key, value, provenance)
@@ -357,7 +372,7 @@ def _check_subtotal(out, template, group, seg, layout) -> None:
     for column, raw in zip(layout, cells):
         if column == _SUBTOTAL or raw is None:
             continue
-        parts = [out.values.get(f"t3.{row}.{column}") for row in t3_rows(template) if row.startswith(group + ".")]
+        parts = list(map(out.values.get, _group_keys(template, group, column)))
         try:
             value = read_value(raw)
         except CellError:
@@ -366,6 +381,12 @@ def _check_subtotal(out, template, group, seg, layout) -> None:
             out.issues.append(Issue(
                 "subtotal_mismatch", f"表三 {group} subtotal row (line {seg.line + 1}), {_COLUMN_NAMES[column]}: "
                 f"{value} but its rows sum to {sum(parts)}", f"t3.{group}"))  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=None)
+def _group_keys(template: str, group: str, column: str) -> tuple[str, ...]:
+    """The keys of a group's rows (denied.*, unable.*, …) in one column."""
+    return tuple(f"t3.{row}.{column}" for row in t3_rows(template) if row.startswith(group + "."))
 
 
 # ---------------------------------------------------------------- 表四
@@ -558,9 +579,9 @@ def _put_t2_row(out, template, item, seg, at, header, order_note) -> None:
             f"t2.{item}"))
         return
     names = "|".join(_T2_COLUMN_NAMES[c] if c else "(not read)" for c in columns)
-    note = _join(f"表二 {item}: columns {names}", how, order_note) + _label_note(seg, at)
+    note = _join(f"表二 {item}: columns {names}", how, order_note)
     _put_cells(out, template, [f"t2.{item}.{c}" if c else None for c in columns], cells,
-               Provenance(seg.line + 1, SOURCE_TABLE, seg.text(at), note))
+               _provenance(seg, at, SOURCE_TABLE, note))
 
 
 # ---------------------------------------------------------------- shared
@@ -608,11 +629,14 @@ def _order_note(seg: Segment) -> str:
 
 
 
-def _label_note(seg: Segment, at: int | None) -> str:
+def _provenance(seg: Segment, at: int | None, source: str, note: str) -> Provenance:
+    """The row's provenance; the note says where its label is when not on the values' line."""
     line = seg.label_line(at)
     if line is None:
-        return "; no row label"
-    return "" if line == seg.line else f"; label on line {line + 1}"
+        note += "; no row label"
+    elif line != seg.line:
+        note += f"; label on line {line + 1}"
+    return Provenance(seg.line + 1, source, seg.text_from(line), note)
 
 
 _CELL_RULES = {t: {k: (m.decimal, m.signed) for k, m in metrics_for(t).items()} for t in ("new2019", "new2021")}
@@ -620,17 +644,15 @@ _CELL_RULES = {t: {k: (m.decimal, m.signed) for k, m in metrics_for(t).items()} 
 
 def _put_cells(out: Extraction, template: str, keys, cells, provenance: Provenance) -> None:
     """Store each cell under its key (None keys are columns not stored), all from one row."""
-    if all(cells) and all(keys) and all(map(str.isdecimal, cells)):
+    if None in keys:
+        cells, keys = list(compress(cells, keys)), list(compress(keys, keys))
+    if all(cells) and all(map(str.isdecimal, cells)):
         # Plain counts, nearly every row: what parse_cell would give, in one C-level pass.
         out.values.update(zip(keys, map(int, cells)))
-        provenances = out.provenance
-        for key in keys:
-            provenances[key] = provenance
+        out.provenance.update(zip(keys, repeat(provenance)))
         return
     rules = _CELL_RULES[template]
     for key, raw in zip(keys, cells):
-        if key is None:
-            continue
         if raw is None:
             value = None
         else:
