@@ -347,6 +347,52 @@ def test_traditional_with_pinyin_after_characters():
     assert doc.raw_lines[3] == "推進工作創(chuàng)新、轉變服務方式,公開內(nèi)容,手機客戶端(app)下載。"
 
 
+def test_pinyin_split_by_a_line_break_leaves_both_lines():
+    # pdf_text wraps at a fixed width, wherever the note is (generated seed 7, files 001005, 001566)
+    raw = [
+        "5.屬於三類內(nè",
+        "i)部事務信息",  # tone mark before the break
+        "2.其他法律行政法規(g",
+        "uī)禁止公開",  # after it
+        "全年在門戶網(",
+        "wǎng)站發佈信息",  # `(` ends the line
+        "3.補正後申請內(nèi",
+        ")容仍不明確",  # `)` starts the next
+        "統計期限(2018",
+        "年度),詳見網站(",
+        "http://www.gov.cn),手機客戶端(app",
+        ")下載",
+    ]
+    doc = load_document(("\n".join(raw) + "\n").encode("utf-8"))
+    assert codes(doc) == ["pinyin_stripped", "traditional_converted"]
+    assert doc.lines == [
+        "5.属于三类内",
+        "部事务信息",
+        "2.其他法律行政法规",
+        "禁止公开",
+        "全年在门户网",
+        "站发布信息",
+        "3.补正后申请内",
+        "容仍不明确",
+        "统计期限(2018",
+        "年度),详见网站(",
+        "http://www.gov.cn),手机客户端(app",
+        ")下载",
+    ]
+    assert doc.raw_lines == raw
+
+
+def test_split_pinyin_in_a_simplified_report_leaves_its_lines_converted():
+    # few traditional lines: only they are converted, the rest of a split note's line among them
+    text = "某某县2019年政府信息公开工作年度报告\n一、总体情况\n二、主动公开\n三、依申请公开\n5.屬於三類內(nè\ni)部事務信息\n四、复议诉讼\n"
+    doc = load_document(text.encode("utf-8"))
+    assert doc.lines == [
+        "某某县2019年政府信息公开工作年度报告", "一、总体情况", "二、主动公开", "三、依申请公开",
+        "5.属于三类内", "部事务信息", "四、复议诉讼",
+    ]
+    assert doc.raw_lines[4:6] == ["5.屬於三類內(nè", "i)部事務信息"]
+
+
 def test_converter_mirror_vocabulary_is_mapped_back():
     doc = load_document(fixture("report_003_mirror.txt"))
     seed_lines = load_document(seed("003")).lines

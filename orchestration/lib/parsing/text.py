@@ -657,11 +657,19 @@ def _drop_page_chrome(lines: list[str], raw_lines: list[str], text: str, notes: 
 # Pinyin annotations, traditional → simplified
 
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň"
-_ANNOTATION_HINT = re.compile(f"\\([a-zü]*[{_TONED}]")  # starts with a literal: a fast scan
+# Starts with a literal: a fast scan. Also finds a note a wrapped line splits (`內(nè⏎i)部`), whose
+# tone mark may be after the break; `text` is not stripped yet, so a space may flank the break.
+_ANNOTATION_HINT = re.compile(f"\\([a-zü]*(?: ?\n ?[a-zü]*)?[{_TONED}]")
 # `創(chuàng)`: pinyin with a tone mark right after a Chinese character, in parentheses (full-width
 # ones are ASCII after NFKC). `(一)`, `(2018年度)`, `(http://…)` have no tone-marked latin.
 _TONED_ANNOTATION = re.compile(  # the literal `(` first makes the scan fast
     rf"\((?<=[\u3400-\u9fff]\()[a-zü]*[{_TONED}][{_PINYIN_LETTERS}]*\)"
+)
+# The same split by a line break (the tone mark on either side): made the break alone, so lines
+# stay one for one with `raw_lines`. Its own pass: keeping the break through a group reference in
+# the replacement above would make all substitutions several times slower.
+_SPLIT_TONED_ANNOTATION = re.compile(
+    rf"\((?<=[\u3400-\u9fff]\()(?=[a-zü]*\n?[a-zü]*[{_TONED}])[{_PINYIN_LETTERS}]*\n[{_PINYIN_LETTERS}]*\)"
 )
 # Neutral-tone syllables have no mark (的(de), 們(men)): only stripped where the converter is known
 # to annotate (several toned annotations in the text), and only if shaped like one syllable.
@@ -675,6 +683,8 @@ def _strip_pinyin(text: str) -> tuple[str, int]:
     if not _ANNOTATION_HINT.search(text):
         return text, 0
     text, count = _TONED_ANNOTATION.subn("", text)
+    text, split = _SPLIT_TONED_ANNOTATION.subn("\n", text)
+    count += split
     if count >= _ANNOTATED_TEXT:
         text, plain = _PLAIN_ANNOTATION.subn("", text)
         count += plain
