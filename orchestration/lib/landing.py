@@ -53,10 +53,17 @@ def load_landing(layout: WarehouseLayout, inventory: pa.Table, cache: ParseCache
         con.register("metrics_arrow", metrics_table())
         con.execute("create or replace table landing.metrics as select * from metrics_arrow")
         has_chunks = bool(cache.chunks())
+        if has_chunks:
+            # A content is parsed once, but a shard retried after a crash could leave it in two
+            # chunks: keep one chunk's copy here, so that staging needs no per-row deduplication.
+            con.execute("create temp table kept_chunks as select sha256, min(parse_dirpath(filename)) as chunk "
+                        "from read_parquet(?, filename = true) group by sha256", [cache.glob("reports")])
         for table, schema in CHUNK_TABLES.items():
             target = f"landing.parsed_{table}" if table != "issues" else "landing.parse_issues"
             if has_chunks:
-                con.execute(f"create or replace table {target} as select * from read_parquet(?)",
+                con.execute(f"""create or replace table {target} as
+                    select t.* exclude (filename) from read_parquet(?, filename = true) as t
+                    join kept_chunks as k on k.sha256 = t.sha256 and k.chunk = parse_dirpath(t.filename)""",
                             [cache.glob(table)])
             else:
                 con.register("empty_arrow", schema.empty_table())

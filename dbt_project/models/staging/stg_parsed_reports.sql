@@ -1,4 +1,4 @@
--- A content hash is parsed once; if a killed run left it in two chunks, either copy is the same.
+-- One row per content hash: the landing keeps one parse-cache copy of each content.
 select
     sha256,
     file as first_file_path,
@@ -12,4 +12,3 @@ select
     template_reason,
     parser_version
 from {{ source('landing', 'parsed_reports') }}
-qualify row_number() over (partition by sha256 order by file) = 1

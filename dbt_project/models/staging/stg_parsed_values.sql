@@ -1,4 +1,5 @@
-select distinct on (sha256, key)
+-- One row per (sha256, key): the landing keeps one parse-cache copy of each content.
+select
     sha256,
     key,
     value,
@@ -7,4 +8,3 @@ select distinct on (sha256, key)
     source_text,
     note as source_note
 from {{ source('landing', 'parsed_values') }}
-order by sha256, key
