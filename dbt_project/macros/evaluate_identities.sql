@@ -4,40 +4,56 @@
   Used twice: on the values as parsed (what is broken) and on the values to publish (the gate).
 #}
 {% macro evaluate_identities(reports_relation, values_relation) %}
-with rules as (
+with reports as (
+    select sha256, template from {{ reports_relation }}
+),
+rules as (
     select * from {{ ref('stg_identity_rules') }}
 ),
-sides as (
+rule_sides as (
+    -- what a rule names is the same for every report: counted and spelled out once, not per report
     select
-        r.sha256,
+        rule_id,
+        template,
+        any_value(op) as op,
+        any_value(description) as description,
+        count(*) filter (where side = 'lhs') as n_lhs,
+        count(*) filter (where side = 'rhs') as n_rhs,
+        string_agg(key, ' + ' order by key) filter (where side = 'lhs') as lhs_keys,
+        string_agg(key, ' + ' order by key) filter (where side = 'rhs') as rhs_keys
+    from rules
+    group by rule_id, template
+),
+sums as (
+    -- from the values side: the big relation probes two small hash tables (reports, rule keys)
+    -- instead of building one over every (report, key) pair; a value in no rule drops out here
+    select
+        v.sha256,
         rules.rule_id,
-        rules.op,
-        rules.description,
-        rules.side,
-        count(*) as n_keys,
-        count(v.value) as n_present,
-        sum(v.value) as side_sum,
-        string_agg(rules.key, ' + ' order by rules.key) as side_keys
-    from {{ reports_relation }} as r
-    join rules on rules.template = r.template
-    left join {{ values_relation }} as v
-        on v.sha256 = r.sha256 and v.key = rules.key
-    group by all
+        count(v.value) filter (where rules.side = 'lhs') as lhs_present,
+        count(v.value) filter (where rules.side = 'rhs') as rhs_present,
+        sum(v.value) filter (where rules.side = 'lhs') as lhs_sum,
+        sum(v.value) filter (where rules.side = 'rhs') as rhs_sum
+    from {{ values_relation }} as v
+    join reports as r on r.sha256 = v.sha256
+    join rules on rules.template = r.template and rules.key = v.key
+    group by v.sha256, rules.rule_id
 ),
 evaluated as (
     select
-        sha256,
-        rule_id,
-        any_value(op) as op,
-        any_value(description) as description,
+        r.sha256,
+        rs.rule_id,
+        rs.op,
+        rs.description,
         -- a side with a blank or withheld key has no sum: a partial one would compare wrongly
-        max(side_sum) filter (where side = 'lhs' and n_present = n_keys) as observed,
-        max(side_sum) filter (where side = 'rhs' and n_present = n_keys) as expected,
-        max(side_keys) filter (where side = 'lhs') as lhs_keys,
-        max(side_keys) filter (where side = 'rhs') as rhs_keys,
-        bool_and(n_present = n_keys) as decidable
-    from sides
-    group by sha256, rule_id
+        case when coalesce(s.lhs_present, 0) = rs.n_lhs then s.lhs_sum end as observed,
+        case when coalesce(s.rhs_present, 0) = rs.n_rhs then s.rhs_sum end as expected,
+        rs.lhs_keys,
+        rs.rhs_keys,
+        coalesce(s.lhs_present, 0) = rs.n_lhs and coalesce(s.rhs_present, 0) = rs.n_rhs as decidable
+    from reports as r
+    join rule_sides as rs on rs.template = r.template
+    left join sums as s on s.sha256 = r.sha256 and s.rule_id = rs.rule_id
 )
 select
     *,
