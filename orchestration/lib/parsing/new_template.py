@@ -75,24 +75,37 @@ def _scan(lines: list[str]) -> _Scan:
 
 def _scan_lines(lines: list[str]) -> _Scan:
     scan = _Scan()
-    starts = list(accumulate(map((1).__add__, map(len, lines)), initial=0))  # joined with "\n"
-    for m in _ANCHORS.finditer("\n".join(lines)):
-        kind = _ANCHOR_KINDS[m.group()]
-        i = bisect_right(starts, m.start()) - 1
-        line = lines[i]
+    text = "\n".join(lines)
+    # Matches come in text order: their line is counted on from the previous one's (in C), and
+    # whether that line is prose is decided once for all the matches on it.
+    i = counted_to = 0
+    prose_line, prose = -1, False
+    for m in _ANCHORS.finditer(text):
+        word = m.group()
+        kind = _ANCHOR_KINDS[word]
+        position = m.start()
+        i += text.count("\n", counted_to, position)
+        counted_to = position
         if kind == "fee":
             if not scan.fee_lines or scan.fee_lines[-1] != i:
                 scan.fee_lines.append(i)
             continue
-        if _is_prose(line):
+        if i != prose_line:
+            prose_line, prose = i, _is_prose(lines[i])
+        if prose:
             continue
-        seen = scan.at.setdefault(kind, [])
-        if not seen or seen[-1] != i:
+        seen = scan.at.get(kind)
+        if seen is None:
+            scan.at[kind] = [i]
+        elif seen[-1] != i:
             seen.append(i)
         if kind in ("t2_2019", "t2_2021", "t3_2021"):
-            scan.evidence.setdefault(kind, m.group())
-        elif kind == "t3_other" and _has_digit(line[m.end() - starts[i]:]) and not _T3_2021_ROW.search(line):
-            scan.other_rows_2019 = True
+            scan.evidence.setdefault(kind, word)
+        elif kind == "t3_other" and not scan.other_rows_2019:
+            line = lines[i]
+            after = m.end() - text.rfind("\n", 0, position) - 1  # the offset in its line
+            if _has_digit(line[after:]) and not _T3_2021_ROW.search(line):
+                scan.other_rows_2019 = True
     return scan
 
 
