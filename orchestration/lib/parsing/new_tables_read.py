@@ -283,7 +283,7 @@ def _subtotal_consistent(cells: list[str | None], layout: tuple[str, ...]) -> bo
     if len(cells) != len(layout) or None in cells:
         return False
     try:
-        values = list(map(read_value, cells))
+        values = list(map(int if all(map(str.isdecimal, cells)) else read_value, cells))
     except CellError:
         return False
     natural, orgs, subtotal, total = _subtotal_columns(layout)
@@ -527,15 +527,14 @@ def read_t2(lines: list[str], start: int, end: int, template: str, out: Extracti
     sequence: list[tuple[str | None, Segment]] = []
     headers: dict[int, tuple[str, ...]] = {}  # id of an unreadable row's segment → its header
     for seg in segments(lines, start, end):
-        items = list(_T2_ITEM.finditer(seg.label))
-        head = seg.label[: items[-1].start()] if items else seg.label
-        if found := tuple(_T2_COLUMNS[word] for word in _T2_COLUMN.findall(head)):
+        item, at, found, group = _t2_label(seg.label)
+        if found:
             header = found
-        elif "第二十条" in head:
+        elif group:
             header = ()  # a new 第二十条 group without a header row of its own
         if not seg.cells:
             continue
-        if not items:
+        if item is None:
             if _unreadable(seg):
                 sequence.append((None, seg))
                 headers[id(seg)] = header
@@ -543,7 +542,6 @@ def read_t2(lines: list[str], start: int, end: int, template: str, out: Extracti
                 out.issues.append(Issue(
                     "unmapped_row", f"表二 line {seg.line + 1}: row {seg.label!r} not recognised; ignored"))
             continue
-        item, at = _T2_ITEMS[items[-1].group()], items[-1].start()
         if item not in defaults:
             out.issues.append(Issue(
                 "unmapped_row", f"表二 line {seg.line + 1}: {item} is not a {template} 表二 row; ignored"))
@@ -561,16 +559,43 @@ def read_t2(lines: list[str], start: int, end: int, template: str, out: Extracti
         _put_t2_row(out, template, item, seg, at, header, _order_note(seg) if item in placed else "")
 
 
-def _put_t2_row(out, template, item, seg, at, header, order_note) -> None:
+@lru_cache(maxsize=4096)  # labels repeat from report to report
+def _t2_label(label: str) -> tuple[str | None, int | None, tuple[str, ...], bool]:
+    """(item of the last item word, its offset, the columns named before it, whether a new
+    第二十条 group starts there)."""
+    items = list(_T2_ITEM.finditer(label))
+    head = label[: items[-1].start()] if items else label
+    columns = tuple(_T2_COLUMNS[word] for word in _T2_COLUMN.findall(head))
+    if not items:
+        return None, None, columns, "第二十条" in head
+    return _T2_ITEMS[items[-1].group()], items[-1].start(), columns, "第二十条" in head
+
+
+@lru_cache(maxsize=1024)
+def _t2_columns(template: str, item: str, header: tuple[str, ...]) -> tuple[tuple[str, ...], str, tuple[str, ...]]:
+    """(columns, with "" for those not read; how they were found; the header's columns that are
+    not the template's) of an item's row."""
     defaults = _T2_DEFAULTS[template]
     columns, how = (header, "") if header else (defaults[item], "template column order (no header)")
-    unknown = [c for c in columns if c not in defaults[item]]
+    unknown = tuple(c for c in columns if c not in defaults[item])
+    if unknown:
+        columns = tuple(c if c in defaults[item] else "" for c in columns)
+    return columns, how, unknown
+
+
+@lru_cache(maxsize=1024)
+def _t2_keys(item: str, columns: tuple[str, ...]) -> tuple[tuple[str | None, ...], str]:
+    names = "|".join(_T2_COLUMN_NAMES[c] if c else "(not read)" for c in columns)
+    return tuple(f"t2.{item}.{c}" if c else None for c in columns), f"表二 {item}: columns {names}"
+
+
+def _put_t2_row(out, template, item, seg, at, header, order_note) -> None:
+    columns, how, unknown = _t2_columns(template, item, header)
     if unknown:
         out.issues.append(Issue(
             "unmapped_column", f"表二 {item} (line {seg.line + 1}): column(s) "
             f"{', '.join(_T2_COLUMN_NAMES[c] for c in unknown)} are not {template} columns; not read",
             f"t2.{item}"))
-        columns = tuple(c if c in defaults[item] else "" for c in columns)
     cells = seg.fit(len(columns))
     if cells is None:
         out.issues.append(Issue(
@@ -578,10 +603,10 @@ def _put_t2_row(out, template, item, seg, at, header, order_note) -> None:
             f"表二 {item} (line {seg.line + 1}): {len(seg.trimmed)} cells for {len(columns)} columns; not read",
             f"t2.{item}"))
         return
-    names = "|".join(_T2_COLUMN_NAMES[c] if c else "(not read)" for c in columns)
-    note = _join(f"表二 {item}: columns {names}", how, order_note)
-    _put_cells(out, template, [f"t2.{item}.{c}" if c else None for c in columns], cells,
-               _provenance(seg, at, SOURCE_TABLE, note))
+    keys, note = _t2_keys(item, columns)
+    if how or order_note:
+        note = _join(note, how, order_note)
+    _put_cells(out, template, keys, cells, _provenance(seg, at, SOURCE_TABLE, note))
 
 
 # ---------------------------------------------------------------- shared
