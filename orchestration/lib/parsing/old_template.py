@@ -54,7 +54,7 @@ _FUSED_CELL = re.compile(
 _ROW_START = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中")
 # The common shape, a whole row on its line (`label | 件 | 13 | |`), read without the cell stream.
 _WHOLE_ROW = re.compile(
-    r"\|?\s*(?P<label>[^|\d\s][^|]*?)\s*\|\s*(?P<unit>人次|万元|[条件次篇个人元项%])\s*\|"
+    r"\|?\s*(?P<label>[^|\s][^|]*?)\s*\|\s*(?P<unit>人次|万元|[条件次篇个人元项%])\s*\|"
     r"\s*(?P<value>\d[\d,.]*|[-—–－/／―─]{1,3}|无|)\s*\|[\s|]*"
 )
 _MARKDOWN_RULE = re.compile(r"[\s|:\-]*-{3}[\s|:\-]*")
@@ -168,6 +168,13 @@ def _template() -> tuple[tuple[_TemplateRow, ...], dict[str, int]]:
 
 
 @lru_cache(maxsize=1)
+def _exact_keys() -> dict[str, str]:
+    """Unique normalized label → key, for the template's value rows."""
+    templates, unique = _template()
+    return {norm: templates[i].key for norm, i in unique.items() if templates[i].key is not None}
+
+
+@lru_cache(maxsize=1)
 def _template_labels() -> frozenset[str]:
     return frozenset(row.norm for row in _template()[0])
 
@@ -202,12 +209,12 @@ def _locate_table(lines: list[str]) -> tuple[int, int] | None:
     hits: list[int] = []
     index, counted_to = 0, 0
     for match in _LABEL_END.finditer(text):
-        index += text.count("\n", counted_to, match.start())
-        counted_to = match.start()
+        position = match.start()
+        index += text.count("\n", counted_to, position)
+        counted_to = position
         if not hits or hits[-1] != index:
             line = lines[index]
-            first_cell = line.split("|", 1)[0] if "|" in line else line
-            if len(first_cell.strip()) <= _MAX_LABEL_CELL:
+            if len(line) <= _MAX_LABEL_CELL or len(line.partition("|")[0].strip()) <= _MAX_LABEL_CELL:
                 hits.append(index)
     if not hits:
         return None
@@ -341,8 +348,7 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
                 add("", i)
             continue
         if "|" in line:
-            if not open_text and (whole := _WHOLE_ROW.fullmatch(line)) and not (
-                    _FUSED_CELL.fullmatch(whole["label"]) or whole["label"] in ZERO_MARKS):
+            if not open_text and (whole := _WHOLE_ROW.fullmatch(line)) and _takes_whole(whole, current, order):
                 current = _whole_row(whole, i)
                 rows.append(current)
                 order[1] += current.has_number
@@ -390,6 +396,29 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
     if open_text:
         add(open_text, open_line)
     return rows
+
+
+def _takes_whole(whole: re.Match, current: _Row | None, order: list[int]) -> bool:
+    """Whether a `label | unit | value |` line is read as one row without the cell stream."""
+    label = _whole_row_label(whole["label"])
+    if label is not None:
+        return label
+    # A numbered label (`1.政府公报…`): only where the cell stream would read the same row, which
+    # depends on the rows before (no value awaited, units before numbers) and on the value cell.
+    value = whole["value"]
+    return (order[0] <= order[1] and (current is None or not current.expects_value)
+            and (not value or value.isdigit() or value in ZERO_MARKS or bool(_NUMERIC.fullmatch(value))))
+
+
+@lru_cache(maxsize=4096)  # the same labels recur in every report
+def _whole_row_label(label: str) -> bool | None:
+    """Whether a whole row with this label is read without the cell stream: True or False, or
+    None when that depends on the rows before it (a label starting with a digit)."""
+    if not label[0].isdecimal():
+        return not (_FUSED_CELL.fullmatch(label) or label in ZERO_MARKS)
+    if _cell_kind(label) != _TEXT or (len(label) <= 16 and _FUSED_CELL.fullmatch(label)):
+        return False
+    return None
 
 
 def _whole_row(match: re.Match, line: int) -> _Row:
@@ -476,6 +505,7 @@ def _anchors(rows: list[_Row], unique: dict[str, int]) -> tuple[list[tuple[int, 
     matches: list[tuple[int, int]] = []
     seen: set[int] = set()
     restart = None
+    in_order, last = True, -1
     for k, row in enumerate(rows):
         index = unique.get(row.norm)
         if index is None:
@@ -487,7 +517,9 @@ def _anchors(rows: list[_Row], unique: dict[str, int]) -> tuple[list[tuple[int, 
             continue  # a duplicated row: let the stretch alignment judge it
         seen.add(index)
         matches.append((k, index))
-    return _longest_increasing(matches), restart
+        in_order, last = in_order and index > last, index
+    # rows in the template's order (the usual table) are their own longest chain
+    return matches if in_order else _longest_increasing(matches), restart
 
 
 def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -574,8 +606,8 @@ def _analyse(lines: list[str]):
     region = _locate_table(lines)
     if region is not None:
         rows = _read_rows(lines, *region)
-        templates, unique = _template()
-        exact = {templates[unique[row.norm]].key for row in rows if row.norm in unique} - {None}
+        exact_keys = _exact_keys()
+        exact = {key for row in rows if (key := exact_keys.get(row.norm))}
         groups = {key.split(".", 1)[0] for key in exact}
         if len(exact) >= _MIN_EXACT_ROWS and len(groups) >= _MIN_EXACT_GROUPS:
             unit_column = sum(1 for row in rows if row.unit is not None) >= _MIN_EXACT_ROWS
@@ -723,4 +755,5 @@ def _put_value(extraction: Extraction, lines: list[str], row: _Row, template: _T
         except CellError as err:
             extraction.issues.append(Issue("bad_cell", f"line {line + 1}: {err}", key))
             return
-    extraction.put(key, value, Provenance(line=line + 1, source=SOURCE_TABLE, text=text, note=note))
+    extraction.values[key] = value
+    extraction.provenance[key] = Provenance(line + 1, SOURCE_TABLE, text, note)
