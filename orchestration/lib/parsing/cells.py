@@ -14,6 +14,11 @@ _SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
+# The commonest cells (blank as None, zero marks, counts below 1000) → what parse_cell gives them
+# whatever its flags: a dict lookup reads one several times faster.
+PLAIN_CELLS: dict[str | None, int | None] = {None: None, **dict.fromkeys(ZERO_MARKS, 0), **{str(n): n for n in range(1000)}}
+
+
 class CellError(ValueError):
     """A cell holds something that is neither blank, a zero mark nor a number."""
 

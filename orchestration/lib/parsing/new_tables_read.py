@@ -9,7 +9,7 @@ from functools import lru_cache
 from itertools import compress, repeat
 
 from ..metrics import APPLICANT_COLUMNS, T3_COLUMNS, T4_BLOCKS, T4_OUTCOMES, metrics_for, t3_rows
-from .cells import CellError
+from .cells import PLAIN_CELLS, CellError
 from .identities import Rule, evaluate, rules_for
 from .model import SOURCE_SPLIT_BY_IDENTITY, SOURCE_TABLE, Extraction, Issue, Provenance
 from .new_tables_layout import CJK_CHAR, Segment, fused_candidates, read_value, segments
@@ -279,13 +279,17 @@ def _is_zero(raw: str | None) -> bool:
         return False
 
 
-def _subtotal_consistent(cells: list[str | None], layout: tuple[str, ...]) -> bool:
+def _subtotal_consistent(cells: list[str | None], layout: tuple[str, ...], values: list | None = None) -> bool:
+    """`values`: the cells' values when already read."""
     if len(cells) != len(layout) or None in cells:
         return False
-    try:
-        values = list(map(int if all(map(str.isdecimal, cells)) else read_value, cells))
-    except CellError:
-        return False
+    if values is None:
+        values = _plain_values(cells)
+    if values is None:
+        try:
+            values = list(map(read_value, cells))
+        except CellError:
+            return False
     natural, orgs, subtotal, total = _subtotal_columns(layout)
     organisations = sum(map(values.__getitem__, orgs))
     return values[subtotal] == organisations and values[total] == values[natural] + organisations
@@ -304,9 +308,9 @@ def _could_be_fused(seg: Segment, width: int) -> bool:
 
 
 def _put_row(out, template, row, seg, at, layout, cells, how) -> None:
-    _put_cells(out, template, _row_keys(row, layout), cells,
-               _provenance(seg, at, SOURCE_TABLE, _row_note(row, layout, how)))
-    if layout is not _LAYOUT_7 and None not in cells and not _subtotal_consistent(cells, layout):
+    values = _put_cells(out, template, _row_keys(row, layout), cells,
+                        _provenance(seg, at, SOURCE_TABLE, _row_note(row, layout, how)))
+    if layout is not _LAYOUT_7 and None not in cells and not _subtotal_consistent(cells, layout, values):
         out.issues.append(Issue(
             "subtotal_mismatch", f"表三 {row}: 法人或其他组织 小计 column is not the sum of the five "
             f"organisation columns (line {seg.line + 1})", f"t3.{row}"))
@@ -369,14 +373,18 @@ def _check_subtotal(out, template, group, seg, layout) -> None:
     cells = seg.fit(len(layout))
     if cells is None:
         return
-    for column, raw in zip(layout, cells):
+    values = _plain_values(cells)
+    for i, (column, raw, keys) in enumerate(zip(layout, cells, _group_keys(template, group, layout))):
         if column == _SUBTOTAL or raw is None:
             continue
-        parts = list(map(out.values.get, _group_keys(template, group, column)))
-        try:
-            value = read_value(raw)
-        except CellError:
-            continue
+        parts = list(map(out.values.get, keys))
+        if values is not None:
+            value = values[i]
+        else:
+            try:
+                value = read_value(raw)
+            except CellError:
+                continue
         if parts and None not in parts and sum(parts) != value:  # type: ignore[arg-type]
             out.issues.append(Issue(
                 "subtotal_mismatch", f"表三 {group} subtotal row (line {seg.line + 1}), {_COLUMN_NAMES[column]}: "
@@ -384,9 +392,10 @@ def _check_subtotal(out, template, group, seg, layout) -> None:
 
 
 @lru_cache(maxsize=None)
-def _group_keys(template: str, group: str, column: str) -> tuple[str, ...]:
-    """The keys of a group's rows (denied.*, unable.*, …) in one column."""
-    return tuple(f"t3.{row}.{column}" for row in t3_rows(template) if row.startswith(group + "."))
+def _group_keys(template: str, group: str, layout: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The keys of a group's rows (denied.*, unable.*, …), column by column."""
+    rows = [row for row in t3_rows(template) if row.startswith(group + ".")]
+    return tuple(tuple(f"t3.{row}.{column}" for row in rows) for column in layout)
 
 
 # ---------------------------------------------------------------- 表四
@@ -667,15 +676,20 @@ def _provenance(seg: Segment, at: int | None, source: str, note: str) -> Provena
 _CELL_RULES = {t: {k: (m.decimal, m.signed) for k, m in metrics_for(t).items()} for t in ("new2019", "new2021")}
 
 
-def _put_cells(out: Extraction, template: str, keys, cells, provenance: Provenance) -> None:
-    """Store each cell under its key (None keys are columns not stored), all from one row."""
+def _put_cells(out: Extraction, template: str, keys, cells, provenance: Provenance) -> list | None:
+    """Store each cell under its key (None keys are columns not stored), all from one row.
+    Returns the values of all the cells when they are plain (see _plain_values), else None."""
+    values = _plain_values(cells)
+    if values is not None:
+        # Nearly every row: what parse_cell would give, without a step per cell.
+        stored = values
+        if None in keys:
+            stored, keys = compress(values, keys), list(compress(keys, keys))
+        out.values.update(zip(keys, stored))
+        out.provenance.update(zip(keys, repeat(provenance)))
+        return values
     if None in keys:
         cells, keys = list(compress(cells, keys)), list(compress(keys, keys))
-    if all(cells) and all(map(str.isdecimal, cells)):
-        # Plain counts, nearly every row: what parse_cell would give, in one C-level pass.
-        out.values.update(zip(keys, map(int, cells)))
-        out.provenance.update(zip(keys, repeat(provenance)))
-        return
     rules = _CELL_RULES[template]
     for key, raw in zip(keys, cells):
         if raw is None:
@@ -688,6 +702,17 @@ def _put_cells(out: Extraction, template: str, keys, cells, provenance: Provenan
                 out.issues.append(Issue("bad_cell", f"{key} (line {provenance.line}): {err}", key))
                 continue
         out.put(key, value, provenance)
+    return None
+
+
+def _plain_values(cells) -> list | None:
+    """The values of a row whose cells are all blanks, zero marks or plain counts; else None."""
+    try:
+        return list(map(PLAIN_CELLS.__getitem__, cells))
+    except KeyError:
+        if all(cells) and all(map(str.isdecimal, cells)):
+            return list(map(int, cells))
+        return None
 
 
 def _rules_touching(template: str, keys: set[str]) -> list[Rule]:
