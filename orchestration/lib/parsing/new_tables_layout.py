@@ -191,7 +191,6 @@ def _is_plain_value(cell: str) -> bool:
     return cell.isdecimal() or cell in ZERO_MARKS
 
 
-@lru_cache(maxsize=_LINE_CACHE)  # zero rows and header lines recur in most reports
 def simple_row(line: str) -> tuple[tuple[str | None, ...], tuple[str | None, ...]] | None:
     """(label cells, value cells) of the usual row, label then plain integers, zero marks and
     blanks; None for any other line. Same cells as line_cells (a test checks), without its
@@ -265,17 +264,36 @@ def _simple_row_by_cells(line: str) -> tuple[tuple[str | None, ...], tuple[str |
     return tuple(label), tuple(v or None for v in values)
 
 
-@lru_cache(maxsize=_LINE_CACHE)
-def _text_cells(line: str) -> tuple[tuple[str, ...], int] | None:
-    """A line of label text only (headers): its text cells and how many blank cells follow the
-    last; None when the line holds a value cell."""
+# How segments() takes a line: skip it, a whole row, label text only, or cell by cell; and
+# which page-furniture test decides whether it is a page header or footer instead.
+_SKIP, _ROW, _LABELS, _CELLS = range(4)
+_FURNITURE, _PAGE_NUMBER = 1, 2
+
+
+@lru_cache(maxsize=_LINE_CACHE)  # zero rows, labels and header lines recur in most reports
+def _line_plan(line: str) -> tuple[int | None, int, tuple | None, tuple | int | None]:
+    """(furniture test or None, how, and what segments() needs for it) of one line."""
+    check = None
+    if "|" not in line:
+        if not line.strip():
+            return None, _SKIP, None, None
+        if line.isdigit():
+            check = _PAGE_NUMBER
+        elif _FURNITURE_MARK.search(line):
+            check = _FURNITURE
+    row = simple_row(line)
+    if row is not None:
+        return check, _ROW, row[0], row[1]
     cells = line_cells(line)
-    if any(c is not None and is_value(c) for c in cells):
-        return None
+    if not any(cells):
+        return check, _SKIP, None, None  # `|` alone or only blanks: an empty continuation line
+    kinds = tuple((cell, cell is not None and is_value(cell)) for cell in cells)
+    if any(value for _, value in kinds):
+        return check, _CELLS, kinds, None
     trailing = 0
-    while trailing < len(cells) and cells[-1 - trailing] is None:
+    while cells[-1 - trailing] is None:
         trailing += 1
-    return tuple(c for c in cells if c is not None), trailing
+    return check, _LABELS, tuple(c for c in cells if c is not None), trailing
 
 
 class _RowBuilder:
@@ -350,27 +368,23 @@ def segments(lines: list[str], start: int, end: int) -> list[Segment]:
         return rows.finish()
     for i in range(start, end):
         line = lines[i]
-        if "|" not in line and (not line.strip() or is_page_furniture(line, bool(rows.label))
-                                or (line.isdigit() and _is_page_number(lines, i, end))):
+        check, how, a, b = _line_plan(line)
+        if check is not None and (is_page_furniture(line, bool(rows.label)) if check == _FURNITURE
+                                  else _is_page_number(lines, i, end)):
             continue
-        row = simple_row(line)
-        if row is not None:
-            rows.row(i, *row)
-            continue
-        cells = line_cells(line)
-        if not any(cells):
-            continue  # `|` alone or only blanks: an empty continuation line, no cells
-        if (text := _text_cells(line)) is not None:
-            rows.labels(i, *text)
-            continue
-        for cell in cells:
-            if cell is None:
-                rows.blank()
-            elif is_value(cell):
-                rows.value(i, cell)
-            else:
-                rows.text(i, cell)
-        rows.close()
+        if how == _ROW:
+            rows.row(i, a, b)
+        elif how == _LABELS:
+            rows.labels(i, a, b)
+        elif how == _CELLS:
+            for cell, value in a:
+                if cell is None:
+                    rows.blank()
+                elif value:
+                    rows.value(i, cell)
+                else:
+                    rows.text(i, cell)
+            rows.close()
     return rows.finish()
 
 
@@ -390,19 +404,29 @@ def _is_cell_per_line(lines: list[str], start: int, end: int) -> bool:
 def _read_cell_per_line(rows: _RowBuilder, lines: list[str], start: int, end: int) -> None:
     after_separator = True
     for i in range(start, end):
-        line = lines[i].strip()
-        if line == "|":
+        line = lines[i]
+        if line == "|" or (line := line.strip()) == "|":
             if after_separator:
                 rows.blank()  # `|` right after `|`: the cell between them is blank
             after_separator = True
         elif line.isascii() and line.isdigit():
             rows.value(i, line)
             after_separator = False
-        elif line and not is_page_furniture(line, bool(rows.label) and rows.first < 0):
-            for cell in line_cells(line):
-                if cell is not None:
-                    (rows.value if is_value(cell) else rows.text)(i, cell)
+        elif line:
+            furniture, cells = _cell_line(line)
+            if furniture and is_page_furniture(line, bool(rows.label) and rows.first < 0):
+                continue
+            for cell, value in cells:
+                (rows.value if value else rows.text)(i, cell)
             after_separator = False
+
+
+@lru_cache(maxsize=_LINE_CACHE)
+def _cell_line(line: str) -> tuple[bool, tuple[tuple[str, bool], ...]]:
+    """(whether it may be page furniture, its non-blank cells and whether each is a value) of a
+    line of the cell-per-line layout."""
+    may_be_furniture = not line.isdigit() and bool(_FURNITURE_MARK.search(line))
+    return may_be_furniture, tuple((cell, is_value(cell)) for cell in line_cells(line) if cell is not None)
 
 
 def fused_candidates(tokens: list[str], width: int) -> list[tuple[int, ...]] | None:
