@@ -149,15 +149,18 @@ def _all_at_once(template: str) -> tuple[itemgetter, tuple[slice, ...], tuple[sl
 
 def check_identities(template: str, values: dict[str, Number | None]) -> list[Violation]:
     rules = rules_for(template)
-    if len(rules) > 1:
-        # Every rule at once in C-level maps: a complete table whose sums all balance (most
-        # reports) is settled without a Python step per rule.
-        getter, lhs, rhs = _all_at_once(template)
-        try:
-            cells = getter(values)
-            if max(map(abs, map(sub, map(sum, map(cells.__getitem__, lhs)),
-                                map(sum, map(cells.__getitem__, rhs))))) <= _TOLERANCE:
-                return []
-        except (KeyError, TypeError):
-            pass  # a key absent or blank: some rules are undecided, see them one by one
-    return [v for rule in rules if (v := evaluate(rule, values)) is not None]
+    if not rules:
+        return []
+    # Every rule's sums at once in C-level maps when every key has a value (most reports): only
+    # rules that do not hold then take a Python step.
+    getter, lhs, rhs = _all_at_once(template)
+    try:
+        cells = getter(values)
+        observed = list(map(sum, map(cells.__getitem__, lhs)))
+        expected = list(map(sum, map(cells.__getitem__, rhs)))
+    except (KeyError, TypeError):  # a key absent or blank: some rules are undecided
+        return [v for rule in rules if (v := evaluate(rule, values)) is not None]
+    if max(map(abs, map(sub, observed, expected))) <= _TOLERANCE:
+        return []
+    return [Violation(rule, o, e) for rule, o, e in zip(rules, observed, expected)
+            if not (abs(o - e) <= _TOLERANCE if rule.op == "=" else o <= e + _TOLERANCE)]

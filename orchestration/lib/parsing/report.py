@@ -91,9 +91,9 @@ def _merge(report: ParsedReport, extraction: Extraction, template: str) -> None:
     known = metrics_for(template) if template != "unknown" else {}
     values, provenance = extraction.values, extraction.provenance
     if not known or known.keys() >= values.keys():
-        # The usual case, every key known: readers put values and provenance in the same order.
-        report.values.update(values)
-        report.provenance.update(provenance)
+        # The usual case, every key known: the reader's dicts are the report's (it is done with
+        # them), values and provenance in the same order.
+        report.values, report.provenance = values, provenance
     else:
         for key, value in values.items():
             if key not in known:
