@@ -175,6 +175,11 @@ def line_cells(line: str) -> tuple[str | None, ...]:
     return tuple(cells)
 
 
+@lru_cache(maxsize=_LINE_CACHE)  # header lines recur from report to report
+def has_value_cell(line: str) -> bool:
+    return any(c is not None and is_value(c) for c in line_cells(line))
+
+
 def _compact(cell: str) -> str:
     cell = cell.strip()
     # isprintable is False for every space but " " and for zero-width characters

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 
 from .model import SOURCE_PROSE, Extraction, Issue, Provenance
-from .new_tables_layout import is_value, line_cells
+from .new_tables_layout import has_value_cell
 from .new_tables_read import read_t2, read_t3, read_t4
 
 # Anchor words → what they mark. One alternation of plain literals: re then skips ahead by first
@@ -80,23 +80,24 @@ def _scan_lines(lines: list[str]) -> _Scan:
     # whether that line is prose is decided once for all the matches on it.
     i = counted_to = 0
     prose_line, prose = -1, False
+    count, at, fee_lines = text.count, scan.at, scan.fee_lines
     for m in _ANCHORS.finditer(text):
         word = m.group()
         kind = _ANCHOR_KINDS[word]
         position = m.start()
-        i += text.count("\n", counted_to, position)
+        i += count("\n", counted_to, position)
         counted_to = position
         if kind == "fee":
-            if not scan.fee_lines or scan.fee_lines[-1] != i:
-                scan.fee_lines.append(i)
+            if not fee_lines or fee_lines[-1] != i:
+                fee_lines.append(i)
             continue
         if i != prose_line:
             prose_line, prose = i, _is_prose(lines[i])
         if prose:
             continue
-        seen = scan.at.get(kind)
+        seen = at.get(kind)
         if seen is None:
-            scan.at[kind] = [i]
+            at[kind] = [i]
         elif seen[-1] != i:
             seen.append(i)
         if kind in ("t2_2019", "t2_2021", "t3_2021"):
@@ -112,18 +113,26 @@ def _scan_lines(lines: list[str]) -> _Scan:
 def _is_prose(line: str) -> bool:
     """A sentence, not a table row: it has a full stop and does not end in a number cell. A `。`
     right after `?` is no full stop but mojibake of `（` in a garbled label."""
-    return "。" in line and bool(_FULL_STOP.search(line)) and not _ROW_END.search(line)
+    if "。" not in line or not _FULL_STOP.search(line):
+        return False
+    last = line[-1]
+    if not (last.isspace() or last.isdecimal() or last in "|,.—-"):
+        return True  # it ends in text, so in no number cell (the usual sentence: no search needed)
+    return not _ROW_END.search(line)
 
 
 def _prose_after(lines: list[str], start: int, limit: int) -> int:
     """The first prose line after `start`, at most `start + limit` (or the end of the text)."""
     end = min(len(lines), start + limit)
     i = start + 1
+    window = 64  # lines joined for one C-level search; most tables end well within the first
     while i < end:
-        chunk = "\n".join(lines[i:end])  # one C-level search instead of a loop over table lines
+        stop_at = min(end, i + window)
+        chunk = "\n".join(lines[i:stop_at])
         stop = chunk.find("。")
         if stop < 0:
-            return end
+            i, window = stop_at, window * 4
+            continue
         j = i + chunk.count("\n", 0, stop)
         if _is_prose(lines[j]):
             return j
@@ -207,10 +216,7 @@ def parse_new_tables(lines: list[str], template: str) -> Extraction:
 
 def _values_near(lines: list[str], i: int) -> bool:
     """A table line, not a heading in the prose: numbers follow before any prose does."""
-    for j in range(i, _prose_after(lines, i - 1, _MAX_HEADER_LINES)):
-        if any(c is not None and is_value(c) for c in line_cells(lines[j])):
-            return True
-    return False
+    return any(map(has_value_cell, lines[i:_prose_after(lines, i - 1, _MAX_HEADER_LINES)]))
 
 
 def _t4_end(lines: list[str], start: int) -> int:
