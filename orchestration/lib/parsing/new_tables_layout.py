@@ -82,7 +82,7 @@ class Segment:
         last = max(self.line, self.last_line)
         if first == last:
             return self.lines[first].strip()
-        return "\n".join(t for t in map(str.strip, self.lines[first : last + 1]) if t)
+        return "\n".join(filter(None, map(str.strip, self.lines[first : last + 1])))
 
     def fit(self, width: int) -> list[str | None] | None:
         """The row's cells as exactly `width` columns, or None when they do not fit.
@@ -402,8 +402,10 @@ def _is_page_number(lines: list[str], i: int, end: int) -> bool:
 
 def _is_cell_per_line(lines: list[str], start: int, end: int) -> bool:
     """Every cell on its own line, `|` lines between them (seed 000)."""
-    separators = sum(map("|".__eq__, map(str.strip, lines[start:end])))
-    return separators * 3 > end - start
+    region = lines[start:end]
+    # bare `|` lines counted in C first; only when they are too few are the lines stripped
+    return (region.count("|") * 3 > end - start
+            or sum(map("|".__eq__, map(str.strip, region))) * 3 > end - start)
 
 
 def _read_cell_per_line(rows: _RowBuilder, lines: list[str], start: int, end: int) -> None:

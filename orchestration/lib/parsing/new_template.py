@@ -39,7 +39,8 @@ _ANCHORS = re.compile("|".join(_ANCHOR_KINDS))
 _FULL_STOP = re.compile(r"(?<!\?)。")
 _ROW_END = re.compile(r"[\s|](?:[+-]?\d[\d,.]*|—+|-+)[\s|]*$")
 _T3_2021_ROW = re.compile("不补正|收费通知")
-_SECTION_AFTER_T4 = re.compile(r"\s*[五六七]、|.*存在的主要问题")
+# a line of the next section: searched over the joined lines, so white space stops at line ends
+_SECTION_AFTER_T4 = re.compile(r"^(?:[^\S\n]*[五六七]、|.*存在的主要问题)", re.M)
 _MAX_TABLE_LINES = 800  # a cell-per-line 表三 takes ~420 lines
 _S6_LINES = 30  # section 六 is a few sentences
 _MAX_T4_LINES = 120  # cell per line: ~45 header lines, then 15 cells and their separators
@@ -221,7 +222,9 @@ def _values_near(lines: list[str], i: int) -> bool:
 
 def _t4_end(lines: list[str], start: int) -> int:
     end = _prose_after(lines, start, _MAX_T4_LINES)
-    return next((i for i in range(start + 1, end) if _SECTION_AFTER_T4.match(lines[i])), end)
+    text = "\n".join(lines[start + 1 : end])
+    m = _SECTION_AFTER_T4.search(text)
+    return end if m is None else start + 1 + text.count("\n", 0, m.start())
 
 
 # ---------------------------------------------------------------- 六、其他需要报告的事项
