@@ -73,7 +73,21 @@ class Segment:
 
     def text(self, at: int | None = None) -> str:
         """The row as printed: from the line of its label (text at offset `at`) to its last value."""
-        return self.text_from(self.label_line(at))
+        return self.source(at)[1]
+
+    def source(self, at: int | None = None) -> tuple[int | None, str]:
+        """(label_line(at), text(at)) in one step, the usual row (all on one line) first."""
+        parts = self.label_parts
+        if not parts:
+            label = None
+        elif at is None or len(parts) == 1:
+            label = parts[-1][0]
+        else:
+            label = self.label_line(at)
+        line = self.line
+        if (label is None or label >= line) and self.last_line <= line:
+            return label, self.lines[line].strip()
+        return label, self.text_from(label)
 
     def text_from(self, first: int | None) -> str:
         """The row as printed from line `first` (its label's, from label_line) to its last value."""

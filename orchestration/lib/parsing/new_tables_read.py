@@ -308,8 +308,8 @@ def _could_be_fused(seg: Segment, width: int) -> bool:
 
 
 def _put_row(out, template, row, seg, at, layout, cells, how) -> None:
-    values = _put_cells(out, template, _row_keys(row, layout), cells,
-                        _provenance(seg, at, SOURCE_TABLE, _row_note(row, layout, how)))
+    keys, note = _row_plan(row, layout, how)
+    values = _put_cells(out, template, keys, cells, _provenance(seg, at, SOURCE_TABLE, note))
     if layout is not _LAYOUT_7 and None not in cells and not _subtotal_consistent(cells, layout, values):
         out.issues.append(Issue(
             "subtotal_mismatch", f"表三 {row}: 法人或其他组织 小计 column is not the sum of the five "
@@ -322,8 +322,9 @@ def _row_keys(row: str, layout: tuple[str, ...]) -> tuple[str | None, ...]:
 
 
 @lru_cache(maxsize=None)
-def _row_note(row: str, layout: tuple[str, ...], how: str) -> str:
-    return f"表三 {row}: columns {_columns_note(layout)}" + (f"; {how}" if how else "")
+def _row_plan(row: str, layout: tuple[str, ...], how: str) -> tuple[tuple[str | None, ...], str]:
+    """The row's keys and its provenance note."""
+    return _row_keys(row, layout), f"表三 {row}: columns {_columns_note(layout)}" + (f"; {how}" if how else "")
 
 
 @lru_cache(maxsize=None)
@@ -665,12 +666,12 @@ def _order_note(seg: Segment) -> str:
 
 def _provenance(seg: Segment, at: int | None, source: str, note: str) -> Provenance:
     """The row's provenance; the note says where its label is when not on the values' line."""
-    line = seg.label_line(at)
+    line, text = seg.source(at)
     if line is None:
         note += "; no row label"
     elif line != seg.line:
         note += f"; label on line {line + 1}"
-    return Provenance(seg.line + 1, source, seg.text_from(line), note)
+    return Provenance(seg.line + 1, source, text, note)
 
 
 _CELL_RULES = {t: {k: (m.decimal, m.signed) for k, m in metrics_for(t).items()} for t in ("new2019", "new2021")}
