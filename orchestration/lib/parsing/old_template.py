@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ..metrics import OLD_SECTION_ROWS, metrics_for
-from .cells import ZERO_MARKS, CellError, parse_cell
+from .cells import PLAIN_CELLS, ZERO_MARKS, CellError, parse_cell
 from .model import SOURCE_TABLE, Extraction, Issue, Provenance
 
 # The national table's units, and a few more that local tables read by read_table_rows use.
@@ -245,6 +245,22 @@ def _locate_table(lines: list[str]) -> tuple[int, int] | None:
 # Cells and rows
 
 
+_FUSED = 5  # see _cell_reading
+
+
+@lru_cache(maxsize=8192)  # labels, units and zero marks recur from report to report
+def _cell_reading(text: str) -> tuple[int, tuple[str, str] | None]:
+    """How the cell stream reads a non-empty cell that is no unit: its kind, and for a value and
+    its unit in one cell (`5928条`, `条 5928`) the two cells in printed order instead."""
+    if text in ZERO_MARKS:
+        return _DASH, None
+    if text.isdigit() or _NUMERIC.fullmatch(text):
+        return _NUMBER, None
+    if len(text) <= 16 and (fused := _FUSED_CELL.fullmatch(text)):
+        return _FUSED, (fused["value"], fused["unit"]) if fused["unit"] else (fused["unit_first"], fused["value_after"])
+    return _TEXT, None
+
+
 def _cell_kind(text: str) -> int:
     if not text:
         return _BLANK
@@ -261,6 +277,13 @@ def _continues_label(open_text: str, fragment: str) -> bool:
     """A label broken over lines: `(一)主动公开政府信息数` then `(不同渠道和方式公开相同信息计1条)`;
     not when the next line starts a row, even behind mojibake (`??(一)…`), nor when a readable
     label is followed by a lost one (`???????`): a wrapped label's lines share their damage."""
+    if fragment.isdigit():
+        return False  # a number cell (the usual next line), whatever the label
+    return _continues_label_text(open_text, fragment)
+
+
+@lru_cache(maxsize=4096)  # wrapped labels recur from report to report
+def _continues_label_text(open_text: str, fragment: str) -> bool:
     rest = fragment.lstrip("?？\ufffd ")
     return (not _ROW_START.match(rest) and (rest or bool(_MOJIBAKE_MARK.search(open_text)))
             and _cell_kind(fragment) == _TEXT and _cell_kind(open_text) == _TEXT
@@ -300,19 +323,12 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
             # after `5928` then `条` the row is complete; after `-` then `条` a number may still come
             row.expects_value = (before is None or before[2] == _DASH) and order[0] <= order[1]
             return
-        if text in ZERO_MARKS:
-            kind = _DASH
-        elif text.isdigit() or _NUMERIC.fullmatch(text):
-            kind = _NUMBER
-        elif len(text) <= 16 and (fused := _FUSED_CELL.fullmatch(text)):
-            if fused["unit"]:
-                add(fused["value"], line)
-                add(fused["unit"], line)
-            else:
-                add(fused["unit_first"], line)
-                add(fused["value_after"], line)
+        kind, fused = (_NUMBER, None) if text.isdigit() else _cell_reading(text)
+        if fused is not None:
+            add(fused[0], line)
+            add(fused[1], line)
             return
-        else:
+        if kind == _TEXT:
             if (row is not None and row.expects_value and len(text) <= 12 and not _ROW_START.match(text)
                     and normalize_label(text) not in _template_labels()):
                 row.value_slot = (text, line, _TEXT)  # text where the value belongs: a bad cell
@@ -448,7 +464,10 @@ def _spaced_cells(fragment: str) -> list[str] | None:
     head = " ".join(tokens)
     if (unit is None and (value is None or _cell_kind(value) == _DASH)) or _cell_kind(head) == _NUMBER:
         return None
-    return [head, *(cell for cell in reversed(cells) if cell is not None), ""]
+    first, second = cells
+    if first is None:
+        return [head, second, ""]
+    return [head, first, ""] if second is None else [head, second, first, ""]
 
 
 def _value_cell(row: _Row, unit_column: bool) -> tuple[str, int, int] | None:
@@ -747,7 +766,9 @@ def _put_value(extraction: Extraction, lines: list[str], row: _Row, template: _T
         text = lines[line].strip()
     else:
         text = " | ".join(filter(None, (row.label, row.unit, raw)))
-    if raw.isascii() and raw.isdigit():  # the common case, without the general cell rules
+    if raw in PLAIN_CELLS:  # the common cases, without the general cell rules
+        value = PLAIN_CELLS[raw]
+    elif raw.isascii() and raw.isdigit():
         value = int(raw)
     else:
         try:
