@@ -315,6 +315,12 @@ def _line_plan(line: str) -> tuple[int | None, int, tuple | None, tuple | int | 
     return check, _LABELS, tuple(c for c in cells if c is not None), trailing
 
 
+def _labelled(label: list[tuple[int, str]], cells: list[str | None], first: int, lines: list[str],
+              last: int) -> Segment:
+    text = label[0][1] if len(label) == 1 else "".join([t for _, t in label])
+    return Segment(text, cells, first, label, lines, last)
+
+
 class _RowBuilder:
     """Cells → segments: label text until values come, values until the next label text."""
 
@@ -351,8 +357,7 @@ class _RowBuilder:
             elif label:
                 cells.append(None)
         cells.extend(values)
-        text = label[0][1] if len(label) == 1 else "".join([t for _, t in label])
-        self.out.append(Segment(text, cells, i, label, self.lines, i))
+        self.out.append(_labelled(label, cells, i, self.lines, i))
         self.label, self.cells = [], []
 
     def labels(self, i: int, texts: tuple[str, ...], trailing_blanks: int) -> None:
@@ -362,9 +367,7 @@ class _RowBuilder:
 
     def close(self) -> None:
         if self.first >= 0:
-            label = self.label
-            text = label[0][1] if len(label) == 1 else "".join([t for _, t in label])
-            self.out.append(Segment(text, self.cells, self.first, label, self.lines, self.last))
+            self.out.append(_labelled(self.label, self.cells, self.first, self.lines, self.last))
             self.label, self.cells, self.first = [], [], -1
 
     def finish(self) -> list[Segment]:
@@ -423,23 +426,40 @@ def _is_cell_per_line(lines: list[str], start: int, end: int) -> bool:
 
 
 def _read_cell_per_line(rows: _RowBuilder, lines: list[str], start: int, end: int) -> None:
+    # The builder's text/blank/value steps written out on local state: this layout has one line
+    # per cell and per border, some 400 for a 表三.
+    out, label, cells, first, last = rows.out, rows.label, rows.cells, rows.first, rows.last
     after_separator = True
     for i in range(start, end):
         line = lines[i]
         if line == "|" or (line := line.strip()) == "|":
-            if after_separator:
-                rows.blank()  # `|` right after `|`: the cell between them is blank
+            if after_separator and (label or first >= 0):
+                cells.append(None)  # `|` right after `|`: the cell between them is blank
             after_separator = True
         elif line.isascii() and line.isdigit():
-            rows.value(i, line)
+            if first < 0:
+                first = i
+            last = i
+            cells.append(line)
             after_separator = False
         elif line:
-            furniture, cells = _cell_line(line)
-            if furniture and is_page_furniture(line, bool(rows.label) and rows.first < 0):
+            furniture, kinds = _cell_line(line)
+            if furniture and is_page_furniture(line, bool(label) and first < 0):
                 continue
-            for cell, value in cells:
-                (rows.value if value else rows.text)(i, cell)
+            for cell, value in kinds:
+                if value:
+                    if first < 0:
+                        first = i
+                    last = i
+                    cells.append(cell)
+                else:
+                    if first >= 0:
+                        out.append(_labelled(label, cells, first, lines, last))
+                        label, first = [], -1
+                    cells = []  # blanks before more label text are label padding
+                    label.append((i, cell))
             after_separator = False
+    rows.label, rows.cells, rows.first, rows.last = label, cells, first, last
 
 
 @lru_cache(maxsize=_LINE_CACHE)
