@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .model import Issue
+from .model import Issue, joined_lines
 from .text import Document, strip_pinyin, to_simplified
 
 
@@ -76,7 +76,7 @@ class _Text:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.text = "\n".join(doc.lines)
+        self.text = joined_lines(doc.lines)
 
     def locate(self, pos: int) -> tuple[int, int]:
         return self.text.count("\n", 0, pos), pos - (self.text.rfind("\n", 0, pos) + 1)

@@ -16,6 +16,20 @@ SOURCE_SPLIT_BY_IDENTITY = "split_by_identity"
 STATUS_PARSED = "parsed"
 STATUS_REJECTED = "rejected"
 
+_last_joined: tuple[list[str], int, str] | None = None
+
+
+def joined_lines(lines: list[str]) -> str:
+    """`"\n".join(lines)`, kept for the last list: metadata and the table finders each search a
+    report's whole text, one after the other."""
+    global _last_joined
+    last = _last_joined
+    if last is not None and last[0] is lines and last[1] == len(lines):
+        return last[2]
+    text = "\n".join(lines)
+    _last_joined = (lines, len(lines), text)
+    return text
+
 
 # Immutable records as named tuples: a report makes dozens of them, and a frozen dataclass's
 # __init__ costs several times as much.

@@ -632,6 +632,8 @@ def _place_by_order(sequence, order, found, table, out) -> dict[str, Segment]:
     a run of them between two recognised rows (or the table's ends) fills the slots between those
     rows when it is exactly as long and none of those slots was found by its label. 表三's 小计
     slots count only in a run as long as the gap with them: some tables print no 小计 rows."""
+    if all(name is not None for name, _ in sequence):
+        return {}  # every row was read by its label (the usual table)
     index = {name: i for i, name in enumerate(order)}
     placed: dict[str, Segment] = {}
     previous, run = -1, []

@@ -13,7 +13,7 @@ from decimal import Decimal
 from dataclasses import dataclass, field
 from itertools import accumulate
 
-from .model import SOURCE_PROSE, Extraction, Issue, Provenance
+from .model import SOURCE_PROSE, Extraction, Issue, Provenance, joined_lines
 from .new_tables_layout import has_value_cell
 from .new_tables_read import read_t2, read_t3, read_t4
 
@@ -76,7 +76,7 @@ def _scan(lines: list[str]) -> _Scan:
 
 def _scan_lines(lines: list[str]) -> _Scan:
     scan = _Scan()
-    text = "\n".join(lines)
+    text = joined_lines(lines)
     # Matches come in text order: their line is counted on from the previous one's (in C), and
     # whether that line is prose is decided once for all the matches on it.
     i = counted_to = 0

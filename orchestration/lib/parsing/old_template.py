@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from ..metrics import OLD_SECTION_ROWS, metrics_for
 from .cells import PLAIN_CELLS, ZERO_MARKS, CellError, parse_cell
-from .model import SOURCE_TABLE, Extraction, Issue, Provenance
+from .model import SOURCE_TABLE, Extraction, Issue, Provenance, joined_lines
 
 # The national table's units, and a few more that local tables read by read_table_rows use.
 UNITS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "%"})
@@ -205,7 +205,7 @@ def _is_common_character(char: str) -> bool:
 
 def _locate_table(lines: list[str]) -> tuple[int, int] | None:
     """[start, end) of the lines around the densest run of table row labels, or None."""
-    text = "\n".join(lines)
+    text = joined_lines(lines)
     hits: list[int] = []
     index, counted_to = 0, 0
     for match in _LABEL_END.finditer(text):
