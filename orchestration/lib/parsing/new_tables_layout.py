@@ -202,18 +202,19 @@ def _compact(cell: str) -> str:
     return _SPACES.sub("", cell)
 
 
-# What the value cells of the usual row are made of: digits, zero marks, spaces and borders.
-_VALUE_TAIL = "".join(sorted(set("0123456789 " + "".join(ZERO_MARKS))))
+# What the value cells of the usual row are made of: digits, signs, zero marks, spaces and borders.
+_VALUE_TAIL = "".join(sorted(set("0123456789+ " + "".join(ZERO_MARKS))))
 
 
 def _is_plain_value(cell: str) -> bool:
-    return cell.isdecimal() or cell in ZERO_MARKS
+    """An integer (本年增/减 may be signed) or a zero mark: a value cell, as is_value would say."""
+    return (cell.isdecimal() or cell in ZERO_MARKS
+            or (len(cell) > 1 and cell[0] in "+-" and cell[1:].isdecimal()))
 
 
 def simple_row(line: str) -> tuple[tuple[str | None, ...], tuple[str | None, ...]] | None:
-    """(label cells, value cells) of the usual row, label then plain integers, zero marks and
-    blanks; None for any other line. Same cells as line_cells (a test checks), without its
-    per-cell work.
+    """(label cells, value cells) of the usual row, label then integers, zero marks and blanks;
+    None for any other line. Same cells as line_cells (a test checks), without its per-cell work.
 
     The value cells are cut off the end of the line in C (rstrip to the first character that
     cannot be in one); only the label part, which repeats from report to report, is split cell by

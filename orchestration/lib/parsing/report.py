@@ -102,11 +102,11 @@ def _merge(report: ParsedReport, extraction: Extraction, template: str) -> None:
             report.values[key] = value
             report.provenance[key] = provenance[key]
     report.issues.extend(extraction.issues)
-    # filter(None) drops blanks and zeros: a negative is looked for in C, and is rare
+    # filter(None) drops blanks and zeros: whether there is a negative is found in C
     if min(filter(None, report.values.values()), default=0) < 0:
-        for key, value in report.values.items():
+        for key, value in [(k, v) for k, v in report.values.items() if v is not None and v < 0]:
             metric = known.get(key)
-            if value is not None and value < 0 and not (metric and metric.signed):
+            if not (metric and metric.signed):
                 report.issues.append(Issue("negative_value", f"{key} = {value}: counts cannot be negative", key))
     report.issues.extend(v.to_issue() for v in check_identities(template, report.values))
 
