@@ -364,7 +364,7 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
                 add("", i)
             continue
         if "|" in line:
-            if not open_text and (whole := _WHOLE_ROW.fullmatch(line)) and _takes_whole(whole, current, order):
+            if not open_text and (whole := _whole_row_cells(line)) and _takes_whole(whole, current, order):
                 current = _whole_row(whole, i)
                 rows.append(current)
                 order[1] += current.has_number
@@ -414,14 +414,26 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
     return rows
 
 
-def _takes_whole(whole: re.Match, current: _Row | None, order: list[int]) -> bool:
+@lru_cache(maxsize=16384)  # zero rows recur in most reports
+def _whole_row_cells(line: str) -> tuple[str, str, str, int, bool | None] | None:
+    """(label, unit, value, value's kind, whether taken whole: see _whole_row_label) of a
+    `label | unit | value |` line; None for any other line."""
+    match = _WHOLE_ROW.fullmatch(line)
+    if match is None:
+        return None
+    label, unit, value = match.group("label", "unit", "value")
+    kind = _NUMBER if value[:1].isdigit() else _DASH if value else _BLANK
+    return label, unit, value, kind, _whole_row_label(label)
+
+
+def _takes_whole(whole: tuple, current: _Row | None, order: list[int]) -> bool:
     """Whether a `label | unit | value |` line is read as one row without the cell stream."""
-    label = _whole_row_label(whole["label"])
-    if label is not None:
-        return label
+    taken = whole[4]
+    if taken is not None:
+        return taken
     # A numbered label (`1.政府公报…`): only where the cell stream would read the same row, which
     # depends on the rows before (no value awaited, units before numbers) and on the value cell.
-    value = whole["value"]
+    value = whole[2]
     return (order[0] <= order[1] and (current is None or not current.expects_value)
             and (not value or value.isdigit() or value in ZERO_MARKS or bool(_NUMERIC.fullmatch(value))))
 
@@ -437,12 +449,11 @@ def _whole_row_label(label: str) -> bool | None:
     return None
 
 
-def _whole_row(match: re.Match, line: int) -> _Row:
-    """The row the cell stream would build from `label | unit | value |`."""
-    row = _Row(match["label"], line)
-    row.unit, row.unit_line = match["unit"], line
-    value = match["value"]
-    kind = _NUMBER if value[:1].isdigit() else _DASH if value else _BLANK
+def _whole_row(whole: tuple, line: int) -> _Row:
+    """The row the cell stream would build from `label | unit | value |` (_whole_row_cells)."""
+    label, unit, value, kind, _ = whole
+    row = _Row(label, line)
+    row.unit, row.unit_line = unit, line
     row.value_slot = (value, line, kind)
     if kind != _BLANK:
         row.cells.append(row.value_slot)
