@@ -1,5 +1,8 @@
 -- The values of the selected reports as they will be published: a value that failed a check is
 -- withheld (null here); staging keeps what was parsed.
+-- A view: six models read it, most for a few keys or columns; as a table, every run wrote all
+-- published values with their source text once more than the marts need.
+{{ config(materialized='view') }}
 with selected as (
     select s.sha256, s.agency, s.year, c.template, c.file_path
     from {{ ref('int_agency_year_selection') }} as s
