@@ -285,22 +285,32 @@ def _simple_row_by_cells(line: str) -> tuple[tuple[str | None, ...], tuple[str |
 
 
 # How segments() takes a line: skip it, a whole row, label text only, or cell by cell; and
-# which page-furniture test decides whether it is a page header or footer instead.
+# what decides whether it is page furniture instead: the lines around it (a bare page number) or
+# whether a label waits for its numbers (a dashed page number).
 _SKIP, _ROW, _LABELS, _CELLS = range(4)
-_FURNITURE, _PAGE_NUMBER = 1, 2
+_DASHED, _PAGE_NUMBER = 1, 2
+
+
+def _furniture(line: str) -> bool | None:
+    """is_page_furniture(line, label_waits) where it does not depend on label_waits, else None."""
+    if is_page_furniture(line, True):
+        return True
+    return None if is_page_furniture(line, False) else False
 
 
 @lru_cache(maxsize=_LINE_CACHE)  # zero rows, labels and header lines recur in most reports
 def _line_plan(line: str) -> tuple[int | None, int, tuple | None, tuple | int | None]:
-    """(furniture test or None, how, and what segments() needs for it) of one line."""
+    """(page test or None, how, and what segments() needs for it) of one line."""
     check = None
     if "|" not in line:
         if not line.strip():
             return None, _SKIP, None, None
         if line.isdigit():
             check = _PAGE_NUMBER
-        elif _FURNITURE_MARK.search(line):
-            check = _FURNITURE
+        elif (furniture := _furniture(line)) is None:
+            check = _DASHED
+        elif furniture:
+            return None, _SKIP, None, None
     row = simple_row(line)
     if row is not None:
         return check, _ROW, row[0], row[1]
@@ -392,8 +402,7 @@ def segments(lines: list[str], start: int, end: int) -> list[Segment]:
     for i in range(start, end):
         line = lines[i]
         check, how, a, b = _line_plan(line)
-        if check is not None and (is_page_furniture(line, bool(rows.label)) if check == _FURNITURE
-                                  else _is_page_number(lines, i, end)):
+        if check is not None and (not rows.label if check == _DASHED else _is_page_number(lines, i, end)):
             continue
         if how == _ROW:
             rows.row(i, a, b)
@@ -445,7 +454,7 @@ def _read_cell_per_line(rows: _RowBuilder, lines: list[str], start: int, end: in
             after_separator = False
         elif line:
             furniture, kinds = _cell_line(line)
-            if furniture and is_page_furniture(line, bool(label) and first < 0):
+            if furniture or (furniture is None and not (label and first < 0)):
                 continue
             for cell, value in kinds:
                 if value:
@@ -464,11 +473,10 @@ def _read_cell_per_line(rows: _RowBuilder, lines: list[str], start: int, end: in
 
 
 @lru_cache(maxsize=_LINE_CACHE)
-def _cell_line(line: str) -> tuple[bool, tuple[tuple[str, bool], ...]]:
-    """(whether it may be page furniture, its non-blank cells and whether each is a value) of a
-    line of the cell-per-line layout."""
-    may_be_furniture = not line.isdigit() and bool(_FURNITURE_MARK.search(line))
-    return may_be_furniture, tuple((cell, is_value(cell)) for cell in line_cells(line) if cell is not None)
+def _cell_line(line: str) -> tuple[bool | None, tuple[tuple[str, bool], ...]]:
+    """(whether it is page furniture, see _furniture; its non-blank cells and whether each is a
+    value) of a line of the cell-per-line layout."""
+    return _furniture(line), tuple((cell, is_value(cell)) for cell in line_cells(line) if cell is not None)
 
 
 def fused_candidates(tokens: list[str], width: int) -> list[tuple[int, ...]] | None:
