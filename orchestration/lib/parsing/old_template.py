@@ -277,8 +277,8 @@ def _continues_label(open_text: str, fragment: str) -> bool:
     """A label broken over lines: `(一)主动公开政府信息数` then `(不同渠道和方式公开相同信息计1条)`;
     not when the next line starts a row, even behind mojibake (`??(一)…`), nor when a readable
     label is followed by a lost one (`???????`): a wrapped label's lines share their damage."""
-    if fragment.isdigit():
-        return False  # a number cell (the usual next line), whatever the label
+    if fragment.isdigit() or fragment in UNITS or fragment in ZERO_MARKS:
+        return False  # a value or unit cell (the usual next line), whatever the label
     return _continues_label_text(open_text, fragment)
 
 
