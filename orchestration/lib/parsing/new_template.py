@@ -93,8 +93,7 @@ def _scan_lines(lines: list[str]) -> _Scan:
                 fee_lines.append(i)
             continue
         if i != prose_line:
-            line = lines[i]
-            prose_line, prose = i, "。" in line and _is_prose(line)  # a table line: no call
+            prose_line, prose = i, _is_prose(lines[i])
         if prose:
             continue
         seen = at.get(kind)
@@ -146,33 +145,9 @@ def _has_digit(text: str) -> bool:
     return any(c.isdigit() for c in text)
 
 
-# The words that tell the templates apart (表二 columns, 表三's (六)其他处理 rows): a report with
-# none of them anywhere (every old report) has no new template, and whether it shows a 表三 is
-# all the reason needs; the full scan is left for the reports that can be new.
-_TELLING = re.compile("|".join(w for w, kind in _ANCHOR_KINDS.items()
-                               if kind in ("t2_2019", "t2_2021", "t3_2021", "t3_other")))
-_T3_WORDS = re.compile("|".join(w for w, kind in _ANCHOR_KINDS.items() if kind == "t3"))
-_T3_UNDECIDED = "new-format 表三 found, but neither 表二 columns nor (六)其他处理 rows tell 2019 from 2021"
-_NO_NEW_TABLE = "no new-format table found"
-
-
 def detect_new_template(lines: list[str]) -> tuple[str | None, str]:
     """('new2019' | 'new2021' | None, why) decided from the tables themselves, not the year."""
-    text = joined_lines(lines)
-    if _TELLING.search(text) is None:
-        return None, _T3_UNDECIDED if _in_table_line(lines, text, _T3_WORDS) else _NO_NEW_TABLE
     return _decide(_scan(lines))
-
-
-def _in_table_line(lines: list[str], text: str, words: re.Pattern) -> bool:
-    """Whether one of the words is in a line that is no prose (text: the lines joined)."""
-    i = counted_to = 0
-    for m in words.finditer(text):
-        i += text.count("\n", counted_to, m.start())
-        counted_to = m.start()
-        if not _is_prose(lines[i]):
-            return True
-    return False
 
 
 def _decide(scan: _Scan) -> tuple[str | None, str]:
@@ -196,8 +171,8 @@ def _decide(scan: _Scan) -> tuple[str | None, str]:
     if "t2_2019" in ev:
         return None, f"表二 mixes 2019 ({ev['t2_2019']}) and 2021 ({ev['t2_2021']}) columns and 表三 does not decide"
     if "t3" in scan.at:
-        return None, _T3_UNDECIDED
-    return None, _NO_NEW_TABLE
+        return None, "new-format 表三 found, but neither 表二 columns nor (六)其他处理 rows tell 2019 from 2021"
+    return None, "no new-format table found"
 
 
 def parse_new_tables(lines: list[str], template: str) -> Extraction:
