@@ -189,7 +189,7 @@ def line_cells(line: str) -> tuple[str | None, ...]:
     return tuple(cells)
 
 
-@lru_cache(maxsize=_LINE_CACHE)  # header lines recur from report to report
+@lru_cache(maxsize=4096)  # header lines recur from report to report
 def has_value_cell(line: str) -> bool:
     return any(c is not None and is_value(c) for c in line_cells(line))
 
@@ -251,7 +251,7 @@ def simple_row(line: str) -> tuple[tuple[str | None, ...], tuple[str | None, ...
     return _simple_row_by_cells(line)
 
 
-@lru_cache(maxsize=_LINE_CACHE)  # row labels repeat from report to report, their numbers do not
+@lru_cache(maxsize=4096)  # row labels repeat from report to report, their numbers do not
 def _label_cells(head: str, piped: bool) -> tuple[str | None, ...]:
     """The label cells of a row's text before its values; () when one of them is a value."""
     parts = list(map(str.strip, head.split("|"))) if piped else head.split()
@@ -472,7 +472,7 @@ def _read_cell_per_line(rows: _RowBuilder, lines: list[str], start: int, end: in
     rows.label, rows.cells, rows.first, rows.last = label, cells, first, last
 
 
-@lru_cache(maxsize=_LINE_CACHE)
+@lru_cache(maxsize=4096)  # labels and zero marks (numbers are read before)
 def _cell_line(line: str) -> tuple[bool | None, tuple[tuple[str, bool], ...]]:
     """(whether it is page furniture, see _furniture; its non-blank cells and whether each is a
     value) of a line of the cell-per-line layout."""

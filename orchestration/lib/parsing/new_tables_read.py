@@ -321,7 +321,7 @@ def _row_keys(row: str, layout: tuple[str, ...]) -> tuple[str | None, ...]:
     return tuple(f"t3.{row}.{c}" if c != _SUBTOTAL else None for c in layout)
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=4096)  # `how` may name an unreadable label
 def _row_plan(row: str, layout: tuple[str, ...], how: str) -> tuple[tuple[str | None, ...], str]:
     """The row's keys and its provenance note."""
     return _row_keys(row, layout), f"表三 {row}: columns {_columns_note(layout)}" + (f"; {how}" if how else "")
