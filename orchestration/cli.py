@@ -30,7 +30,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
             print(f"ogi run: step failed: {step}", file=sys.stderr)
         for check in outcome.blocked_checks:
             print(f"ogi run: blocking check failed, nothing published: {check}", file=sys.stderr)
-        print("ogi run: FAILED; the published marts are unchanged.", file=sys.stderr)
+        if outcome.published:
+            print("ogi run: FAILED after publishing: the marts are new, but the steps above need a look.",
+                  file=sys.stderr)
+        else:
+            print("ogi run: FAILED; the published marts are unchanged.", file=sys.stderr)
         return 1
     print("\nRun complete.")
     print(summarize(layout).format())

@@ -21,6 +21,7 @@ class RunLockedError(RuntimeError):
 @dataclass(frozen=True)
 class RunOutcome:
     success: bool
+    published: bool
     failed_steps: list[str]
     blocked_checks: list[str]
 
@@ -76,4 +77,7 @@ def run_pipeline(raw: Path, warehouse_dir: Path, workers: int = 1) -> RunOutcome
                 and not e.asset_check_evaluation_data.passed
                 and e.asset_check_evaluation_data.severity == dg.AssetCheckSeverity.ERROR
             ]
-            return RunOutcome(result.success and not blocked, failed, blocked)
+            published = any(
+                e.event_type_value == "ASSET_MATERIALIZATION" and e.asset_key == dg.AssetKey("published_marts")
+                for e in result.all_events)
+            return RunOutcome(result.success and not blocked, published, failed, blocked)

@@ -234,7 +234,7 @@ def test_a_failing_blocking_check_publishes_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(validation, "EXPECTATIONS_DIR", strict)
 
     outcome = run_pipeline(raw, warehouse)
-    assert not outcome.success
+    assert not outcome.success and not outcome.published
     assert outcome.blocked_checks == ["ge_fct_agency_year"]
     assert (warehouse / "published.duckdb").read_bytes() == published_before
     docs = (warehouse / "docs" / "great_expectations" / "index.html").read_text(encoding="utf-8")
