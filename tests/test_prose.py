@@ -161,6 +161,11 @@ def test_local_table_wins_over_a_contradicting_sentence():
     assert [issue.code for issue in extraction.issues] == ["prose_conflict"]
 
 
+def test_local_table_fees_in_whole_10k_yuan():
+    lines = ["政府信息公开情况统计表(单位:万元)", "收取费用 | 5 |"]
+    assert parse_old_prose(lines, 2012).values == {"fees.amount_10k_yuan": 5}
+
+
 def test_matrix_rows_of_unknown_columns_are_listed_once_per_row():
     lines = ["(二)部分公开 | 0 | 1 | 0 | 0 | 0 | 0 | 1 |", "收取费用 | 12 |"]
     extraction = parse_old_prose(lines, 2016)

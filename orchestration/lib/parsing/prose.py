@@ -223,8 +223,8 @@ def _approximate(key: str, text: str, line: int, extraction: Extraction) -> None
         "approximate_prose_value", f"line {line + 1}: {text!r} is approximate; not used as a value", key))
 
 
-def _as_number(value: float) -> Number:
-    value = round(value, 6)
+def _as_number(value: Number) -> Number:
+    value = round(float(value), 6)  # an int has no is_integer before Python 3.12
     return int(value) if value.is_integer() else value
 
 
