@@ -6,11 +6,13 @@ are kept in a file context under the warehouse, from which Data Docs are built.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import math
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -97,11 +99,33 @@ def _context(gx_root: str, docs_dir: str):
     return context
 
 
+@contextmanager
+def _one_process_at_a_time(gx_root: str):
+    """GE's file context rewrites great_expectations.yml (data source, docs site) on every
+    validation, and check steps run in parallel processes (`ogi run --workers 2`): one read the
+    file half-written by another (InvalidDataContextConfigError) and failed the run."""
+    Path(gx_root).mkdir(parents=True, exist_ok=True)
+    with open(Path(gx_root) / ".lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def validate(layout: WarehouseLayout, suite_name: str, frame: pd.DataFrame) -> ValidationOutcome:
+    import great_expectations  # noqa: F401 - the slow import, outside the lock
+
+    gx_root = str(layout.root / "gx_project")
+    with _one_process_at_a_time(gx_root):
+        return _validate(gx_root, str(data_docs_dir(layout)), suite_name, frame)
+
+
+def _validate(gx_root: str, docs_dir: str, suite_name: str, frame: pd.DataFrame) -> ValidationOutcome:
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-    context = _context(str(layout.root / "gx_project"), str(data_docs_dir(layout)))
+    context = _context(gx_root, docs_dir)
     spec = _suite_json(suite_name)
     suite = gx.ExpectationSuite(
         name=suite_name,
