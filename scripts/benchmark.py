@@ -1,0 +1,394 @@
+"""Speed and memory of the parser and of `ogi run` on synthetic corpora; prints markdown tables.
+
+    .venv/bin/python scripts/benchmark.py [--sizes 10000,100000] [--workers 2] [--parse-n 2000]
+
+Measures, for the project this script lives in (its directory is put first on PYTHONPATH, so a
+copy of the repository benchmarks itself, not the installed checkout):
+
+1. parse throughput: `parse_report` on in-memory bytes in this one process (= per core), overall,
+   without junk files, and per template/layout (from the corpus's truth.jsonl);
+2. for each size N: `ogi run --workers W` on N generated reports (seed 0) into a fresh warehouse,
+   its wall time, its memory (PSS summed over the process tree, sampled; and the largest single
+   process's max RSS from getrusage) and the time of each stage, taken from when the run prints
+   each stage's lines;
+3. the incremental run: 1% more files (seed 1, own names) added to the same landing zone, run
+   again, checking from the `[parse] N new contents to parse` line that only those were parsed.
+
+Corpora are kept under --work (default /tmp/ogi-benchmark) and reused when complete;
+warehouses are always fresh. Nothing is written inside the repository.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import hashlib
+import os
+import platform
+import pstats
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from orchestration.lib import ingest  # noqa: E402
+from orchestration.lib.parsing import parse_report  # noqa: E402
+from orchestration.lib.synthetic import read_truth  # noqa: E402
+from orchestration.lib.synthetic.corpus import TRUTH_FILE, generate_corpus  # noqa: E402
+
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+       "DO_NOT_TRACK": "1", "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DAGSTER_DISABLE_TELEMETRY": "1"}
+
+# The line that ends each stage of `ogi run` (its progress logger prints one line per stage step).
+STAGE_ENDS = [
+    ("scan", re.compile(r"^\s*\[ingest\] ")),
+    ("parse", re.compile(r"^\s*\[parse\] \d+ reports parsed")),
+    ("landing load", re.compile(r"^\s*\[stage\] ")),
+    ("dbt build", re.compile(r"^\s*\[dbt\] \d+ models|^Done\. PASS=")),
+    ("GE checks", re.compile(r"^\s*\[check\] ")),  # the last one
+    ("publish", re.compile(r"^\s*\[publish\] ")),
+]
+LAST_STAGE = "summary, exit"
+TO_PARSE = re.compile(r"\[parse\] (\d+) new contents to parse \((\d+) already in the cache\)")
+INGEST = re.compile(r"\[ingest\] (\d+) files in .*: (\d+) new, (\d+) changed, (\d+) removed")
+
+
+# ---------------------------------------------------------------------------------------------
+# corpora
+
+def corpus(work: Path, n: int, seed: int, workers: int) -> Path:
+    """work/corpus-n-seed/raw with truth.jsonl beside it (not in raw/: it is no report)."""
+    home = work / f"corpus-{n}-s{seed}"
+    raw = home / "raw"
+    if not (home / "complete").exists():
+        shutil.rmtree(home, ignore_errors=True)
+        raw.mkdir(parents=True)
+        print(f"generating {n} reports (seed {seed}) in {raw} …", file=sys.stderr, flush=True)
+        generate_corpus(n, raw, seed=seed, workers=workers)
+        os.replace(raw / TRUTH_FILE, home / TRUTH_FILE)
+        (home / "complete").touch()
+    return home
+
+
+# ---------------------------------------------------------------------------------------------
+# parse throughput
+
+@dataclass
+class ParseTimes:
+    seconds: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+    def rate(self, groups) -> tuple[int, float]:
+        times = [t for g in groups for t in self.seconds[g]]
+        return len(times), len(times) / sum(times) if times else 0.0
+
+
+def measure_parse(home: Path, repeat: int, profile: Path | None) -> list[tuple[str, int, float, float]]:
+    truth = {t["file"]: t for t in read_truth(home)}
+    files = [(name, (home / "raw" / name).read_bytes()) for name in sorted(truth)]
+    for name, data in files[:50]:  # warm caches (regex compilation, lazy tables)
+        parse_report(data, name)
+    runs = []
+    for _ in range(repeat):
+        times = ParseTimes()
+        for name, data in files:
+            t = truth[name]
+            group = "junk" if t["kind"] == "junk" else f"{t['template']}/{t['layout']}"
+            started = time.perf_counter()
+            parse_report(data, name)
+            times.seconds[group].append(time.perf_counter() - started)
+        runs.append(times)
+    groups = sorted(runs[0].seconds)
+    rows = []
+
+    def row(label: str, selected: list[str]) -> None:
+        rates = [r.rate(selected)[1] for r in runs]
+        n = runs[0].rate(selected)[0]
+        rows.append((label, n, statistics.median(rates), min(rates), max(rates)))
+
+    row("all files", groups)
+    row("reports (no junk)", [g for g in groups if g != "junk"])
+    for template in sorted({g.split("/")[0] for g in groups if g != "junk"}):
+        row(f"template {template}", [g for g in groups if g.startswith(template + "/")])
+    for layout in sorted({g.split("/")[1] for g in groups if g != "junk"}):
+        row(f"layout {layout}", [g for g in groups if g.endswith("/" + layout)])
+    for g in groups:
+        row(g, [g])
+    # What one parse shard does per report on top of parse_report: read, check the hash, parse,
+    # turn into Arrow tables and write the Parquet chunk.
+    items = [(hashlib.sha256(data).hexdigest(), name) for name, data in files]
+    stage_rates = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            ingest.ParseCache(Path(tmp), "benchmark").write_chunk(ingest.parse_paths(home / "raw", items))
+            stage_rates.append(len(items) / (time.perf_counter() - started))
+    rows.insert(1, ("all files, as a parse shard (read, hash, parse, Parquet chunk)", len(items),
+                    statistics.median(stage_rates), min(stage_rates), max(stage_rates)))
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for name, data in files:
+            parse_report(data, name)
+        profiler.disable()
+        profiler.dump_stats(str(profile))
+    return rows
+
+
+def print_profile(path: Path, top: int) -> None:
+    stats = pstats.Stats(str(path))
+    by_module: dict[str, float] = defaultdict(float)
+    for (filename, _, _), (_, _, own, _, _) in stats.stats.items():
+        by_module[_module_of(filename)] += own
+    total = sum(by_module.values())
+    print(f"\n### Parse profile (cProfile, own time by module; total {total:.1f} s, profiler overhead included)\n")
+    print("| module | own s | share |\n|---|---:|---:|")
+    for module, own in sorted(by_module.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"| {module} | {own:.2f} | {own / total:.0%} |")
+    print(f"\n### Parse profile: top {top} functions by own time\n")
+    print("| function | calls | own s | cumulative s |\n|---|---:|---:|---:|")
+    ranked = sorted(stats.stats.items(), key=lambda kv: -kv[1][2])[:top]
+    for (filename, line, name), (_, calls, own, cumulative, _) in ranked:
+        where = f"{_module_of(filename)}:{line} " if line else ""
+        print(f"| {where}{name} | {calls} | {own:.2f} | {cumulative:.2f} |")
+
+
+def _module_of(filename: str) -> str:
+    path = Path(filename)
+    if "orchestration" in path.parts:
+        return ".".join(path.parts[path.parts.index("orchestration"):]).removesuffix(".py")
+    if "site-packages" in path.parts:
+        return path.parts[path.parts.index("site-packages") + 1]
+    if filename.startswith("/"):  # the standard library: html/parser.py, re/_parser.py …
+        return "stdlib " + "/".join(path.parts[-2:]).removesuffix(".py")
+    return "C built-ins (re, str methods …)"
+
+
+# ---------------------------------------------------------------------------------------------
+# ogi run
+
+@dataclass
+class RunResult:
+    wall: float
+    returncode: int
+    max_rss_mb: float  # largest single process of the tree (getrusage of the reaped tree)
+    samples: list[tuple[float, int]]  # (seconds since start, PSS summed over the live process tree)
+    stages: list[tuple[str, float, float]]  # (stage, start, end) in seconds since start
+    lines: list[tuple[float, str]]
+
+    def find(self, pattern: re.Pattern) -> re.Match | None:
+        return next((m for _, line in self.lines if (m := pattern.search(line))), None)
+
+    def seconds(self, stage: str) -> float:
+        return next((end - start for name, start, end in self.stages if name == stage), float("nan"))
+
+    def peak_mb(self, start: float = 0.0, end: float = float("inf")) -> float:
+        return max((rss for t, rss in self.samples if start <= t <= end), default=0) / 2**20
+
+
+def ogi_run(raw: Path, warehouse: Path, workers: int, log: Path) -> RunResult:
+    command = [sys.executable, "-m", "orchestration.cli", "run", "--raw", str(raw),
+               "--warehouse", str(warehouse), "--workers", str(workers)]
+    lines: list[tuple[float, str]] = []
+    samples: list[tuple[float, int]] = []
+    started = time.monotonic()
+    proc = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, bufsize=1)
+    done = threading.Event()
+    sampler = threading.Thread(target=_sample_tree, args=(proc.pid, started, samples, done), daemon=True)
+    sampler.start()
+    with log.open("w", encoding="utf-8") as out:  # written as it comes, to follow a long run
+        for line in proc.stdout:
+            lines.append((time.monotonic() - started, line.rstrip("\n")))
+            out.write(f"{lines[-1][0]:9.3f} {lines[-1][1]}\n")
+            out.flush()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    done.set()
+    sampler.join()
+    return RunResult(wall, proc.returncode, usage.ru_maxrss / 1024, samples, _stages(lines, wall), lines)
+
+
+def _sample_tree(pid: int, started: float, samples: list[tuple[float, int]], done: threading.Event) -> None:
+    try:
+        root = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return
+    while not done.wait(0.2):
+        total = 0
+        try:
+            for p in [root, *root.children(recursive=True)]:
+                try:
+                    # PSS: pages shared between processes (forked, mapped libraries) counted once
+                    total += p.memory_full_info().pss
+                except (psutil.NoSuchProcess, psutil.AccessDenied):
+                    pass
+        except psutil.NoSuchProcess:
+            return
+        samples.append((time.monotonic() - started, total))
+
+
+def _stages(lines: list[tuple[float, str]], wall: float) -> list[tuple[str, float, float]]:
+    """Each stage from the end of the one before to its own last line; the rest is summary/exit."""
+    ends = {}
+    for name, pattern in STAGE_ENDS:
+        hits = [t for t, line in lines if pattern.search(line)]
+        if hits:
+            ends[name] = hits[-1]
+    stages, previous = [], 0.0
+    for name, _ in STAGE_ENDS:
+        if name in ends:
+            stages.append((name, previous, ends[name]))
+            previous = ends[name]
+    stages.append((LAST_STAGE, previous, wall))
+    return stages
+
+
+# ---------------------------------------------------------------------------------------------
+
+def content_hashes(raw: Path) -> set[str]:
+    return {hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.iterdir() if p.is_file()}
+
+
+def add_new_files(work: Path, raw: Path, n: int, workers: int) -> tuple[int, int]:
+    """Copy n files of another seed into raw/ under new names; (files, contents new to raw/)."""
+    extra = corpus(work, n, 1, workers) / "raw"
+    before = content_hashes(raw)
+    added = set()
+    for path in sorted(extra.iterdir()):
+        shutil.copy2(path, raw / f"added-{path.name}")
+        added.add(hashlib.sha256(path.read_bytes()).hexdigest())
+    return n, len(added - before)
+
+
+def pipeline(work: Path, n: int, workers: int, gen_workers: int) -> dict:
+    home = corpus(work, n, 0, gen_workers)
+    # A private copy of the landing zone, so the incremental run's additions never touch the corpus.
+    raw = work / f"raw-{n}"
+    warehouse = work / f"warehouse-{n}"
+    shutil.rmtree(raw, ignore_errors=True)
+    shutil.rmtree(warehouse, ignore_errors=True)
+    shutil.copytree(home / "raw", raw, copy_function=os.link if _same_fs(home, work) else shutil.copy2)
+    print(f"ogi run on {n} files …", file=sys.stderr, flush=True)
+    full = ogi_run(raw, warehouse, workers, work / f"run-{n}-full.log")
+    added_files, new_contents = add_new_files(work, raw, max(1, n // 100), gen_workers)
+    print(f"incremental ogi run after adding {added_files} files …", file=sys.stderr, flush=True)
+    incremental = ogi_run(raw, warehouse, workers, work / f"run-{n}-incremental.log")
+    to_parse = incremental.find(TO_PARSE)
+    parsed_full = full.find(TO_PARSE)
+    ingest = incremental.find(INGEST)
+    return {
+        "n": n, "full": full, "incremental": incremental, "added_files": added_files,
+        "parsed_full": parsed_full.group(1) if parsed_full else "?",
+        "new_contents": new_contents,
+        "parsed_new": int(to_parse.group(1)) if to_parse else None,
+        "cached": int(to_parse.group(2)) if to_parse else None,
+        "ingest_new": int(ingest.group(2)) if ingest else None,
+    }
+
+
+def _same_fs(a: Path, b: Path) -> bool:
+    return a.stat().st_dev == b.stat().st_dev
+
+
+def machine() -> str:
+    import duckdb
+    import dagster
+    import dbt.version
+
+    memory = psutil.virtual_memory().total / 2**30
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    commit = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    return (f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {platform.node()}: {os.cpu_count()} CPUs, {memory:.0f} GiB, "
+            f"load average before {load}; Python {platform.python_version()}, dagster {dagster.__version__}, "
+            f"dbt-core {dbt.version.__version__}, duckdb {duckdb.__version__}; project {ROOT} at {commit}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated corpus sizes for ogi run")
+    parser.add_argument("--workers", type=int, default=2, help="ogi run --workers (default 2)")
+    parser.add_argument("--parse-n", type=int, default=2000, help="files of the parse-throughput corpus")
+    parser.add_argument("--repeat", type=int, default=3, help="passes over the parse corpus (median, min, max)")
+    parser.add_argument("--profile", type=int, default=0, metavar="TOP",
+                        help="also profile parse_report (cProfile) and print the TOP modules and functions")
+    parser.add_argument("--work", default="/tmp/ogi-benchmark", help="corpora, warehouses and run logs")
+    parser.add_argument("--gen-workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    work = Path(args.work).resolve()
+    if work == ROOT or ROOT in work.parents:
+        sys.exit("--work must be outside the repository")
+    work.mkdir(parents=True, exist_ok=True)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+
+    print(f"# OGI benchmark\n\n{machine()}\n")
+    if args.parse_n:
+        home = corpus(work, args.parse_n, 0, args.gen_workers)
+        profile = work / "parse.prof" if args.profile else None
+        rows = measure_parse(home, args.repeat, profile)
+        print(f"## Parse throughput: `parse_report`, one process, {args.parse_n} files (seed 0), "
+              f"{args.repeat} passes\n")
+        print("| files | n | reports/s (median) | min | max |\n|---|---:|---:|---:|---:|")
+        for label, n, median, low, high in rows:
+            print(f"| {label} | {n} | {median:,.0f} | {low:,.0f} | {high:,.0f} |")
+        if profile:
+            print_profile(profile, args.profile)
+        sys.stdout.flush()
+
+    results = [pipeline(work, n, args.workers, args.gen_workers) for n in sizes]
+    if not results:
+        return 0
+    stage_names = [name for name, _ in STAGE_ENDS] + [LAST_STAGE]
+    print(f"\n## `ogi run --workers {args.workers}`: full run on a fresh warehouse, then +1% new files\n")
+    print("Wall seconds; stage times run from the previous stage's last line to this one's, so they include "
+          "the start-up of that stage's processes.\n")
+    print("| files | run | wall s | peak PSS of the tree (MiB) | max RSS of one process (MiB) | parsed | "
+          + " | ".join(stage_names) + " |")
+    print("|---:|---|---:|---:|---:|---|" + "---:|" * len(stage_names))
+    for r in results:
+        for kind in ("full", "incremental"):
+            run: RunResult = r[kind]
+            files = r["n"] if kind == "full" else r["n"] + r["added_files"]
+            parsed = r["parsed_full"] if kind == "full" else f"{r['parsed_new']} ({r['cached']} cached)"
+            outcome = "" if run.returncode == 0 else f" (FAILED, exit {run.returncode})"
+            print(f"| {files} | {kind}{outcome} | {run.wall:.1f} | {run.peak_mb():,.0f} | {run.max_rss_mb:,.0f} | {parsed} | "
+                  + " | ".join(f"{run.seconds(name):.1f}" for name in stage_names) + " |")
+    print("\nPeak memory by stage: PSS summed over the process tree (MiB, sampled every 0.2 s):\n")
+    print("| files | run | " + " | ".join(stage_names) + " |")
+    print("|---:|---|" + "---:|" * len(stage_names))
+    for r in results:
+        for kind in ("full", "incremental"):
+            run = r[kind]
+            files = r["n"] if kind == "full" else r["n"] + r["added_files"]
+            peaks = {name: run.peak_mb(start, end) for name, start, end in run.stages}
+            print(f"| {files} | {kind} | " + " | ".join(f"{peaks.get(name, float('nan')):,.0f}" for name in stage_names)
+                  + " |")
+    print()
+    for r in results:
+        ok = r["parsed_new"] == r["new_contents"] and r["ingest_new"] == r["added_files"]
+        ratio = r["incremental"].wall / r["full"].wall
+        print(f"- N={r['n']}: added {r['added_files']} files ({r['new_contents']} contents new to raw/); "
+              f"the run saw {r['ingest_new']} new files and parsed {r['parsed_new']} contents: "
+              f"{'only the new ones' if ok else 'MISMATCH'}. Incremental / full wall time = {ratio:.2f}.")
+        for kind in ("full", "incremental"):
+            for _, line in r[kind].lines:
+                if r[kind].returncode and line.startswith("ogi run:") and "→" not in line:
+                    print(f"  - {kind} run: {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
