@@ -6,6 +6,7 @@ import io
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from ...lib.paths import warehouse
 from .resources import dbt_project, ensure_manifest
 
 
@@ -13,11 +14,13 @@ from .resources import dbt_project, ensure_manifest
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     context.log.info("[dbt] building staging → intermediate → marts and running dbt tests")
     # dagster-dbt echoes every dbt log line to stdout; the console gets a summary instead and the
-    # full log stays in dbt_project/logs/dbt.log.
+    # full log stays in warehouse/dbt/dbt.log. One target directory per warehouse (runs on it are
+    # serialized): dbt reuses its partial parse there, and the repository no longer gains a
+    # target directory of several MB per run.
     console = io.StringIO()
     try:
         with contextlib.redirect_stdout(console):
-            events = list(dbt.cli(["build"], context=context).stream())
+            events = list(dbt.cli(["build"], context=context, target_path=warehouse().root / "dbt").stream())
     except Exception:
         context.log.error("[dbt] failed; the end of dbt's output:\n" + "\n".join(console.getvalue().splitlines()[-30:]))
         raise

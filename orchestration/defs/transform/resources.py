@@ -19,8 +19,12 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 def ensure_manifest(project: DbtProject = dbt_project) -> Path:
     """`dbt parse` once per change of the dbt project, so a fresh clone needs no extra step."""
     manifest = Path(project.manifest_path)
-    sources = [p for p in Path(project.project_dir).rglob("*")
-               if p.suffix in {".sql", ".yml", ".csv"} and "target" not in p.parts]
+    root = Path(project.project_dir)
+    # Only the project's own files: every step process loads the definitions, and walking
+    # target/ and logs/ too cost more with each run that wrote there.
+    sources = [root / "dbt_project.yml", root / "profiles.yml"] + [
+        p for sub in ("models", "macros", "seeds", "tests") for p in (root / sub).rglob("*")
+        if p.suffix in {".sql", ".yml", ".csv"}]
     newest = max(p.stat().st_mtime for p in sources)
     if not manifest.exists() or manifest.stat().st_mtime < newest:
         env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
