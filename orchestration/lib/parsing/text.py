@@ -303,13 +303,19 @@ _TAG_KIND = {
     "iframe": _SKIPPED, "noscript": _SKIPPED, "script": _RAW_TEXT, "style": _RAW_TEXT,
 }
 _TAG_KIND.update({name.upper(): kind for name, kind in _TAG_KIND.items()})
+_TAG_KIND[None] = _CELL  # a whole cell (see _WHOLE_CELL): it opens as <td> does
 # Comments and closed script, style, iframe and noscript elements go first, as what they hold may
 # look like tags.
 _HTML_NOISE = re.compile(r"<(?:!--.*?-->|(?i:(script|style|iframe|noscript))\b.*?</(?i:\1)\s*>)", re.S)
 _NOISE_HINT = re.compile("<!--|<[sSiInN]")
 # Attributes may hold `>` in quotes. Unrolled and possessive (nothing to backtrack: a quote only
 # opens or closes a value), as sre is slow on an alternation per character: ~20% off the split.
-_TAG = re.compile(r"""<(/?)([a-zA-Z][\w:-]*+)[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+>""")
+_ATTRIBUTES = r"""[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+>"""
+# A table cell holding only text, perhaps in one paragraph (`<td …><p>text</p></td>`), is one token:
+# the paragraph tags inside a cell do nothing, and most tags of a report are those of its cells.
+_WHOLE_CELL = (rf"<(?i:t[dh])(?![\w:-]){_ATTRIBUTES}(?:<(?i:p)(?![\w:-]){_ATTRIBUTES})?"
+               rf"([^<]*)(?:</(?i:p)(?![\w:-]){_ATTRIBUTES})?</(?i:t[dh])(?![\w:-]){_ATTRIBUTES}")
+_TAG = re.compile(rf"{_WHOLE_CELL}|<(/?)([a-zA-Z][\w:-]*+){_ATTRIBUTES}")
 # In the text between tags: declarations (<!DOCTYPE>, Word's <![if …]>), processing instructions and
 # bogus end tags say nothing; any other `<` is text.
 _DECLARATION = re.compile(r"<(?:[!?]|/(?![a-zA-Z]))[^>]*>")
@@ -325,15 +331,15 @@ def _html_to_lines(text: str) -> str:
     the page, as in browsers."""
     if _NOISE_HINT.search(text):
         text = _HTML_NOISE.sub("", text)
-    parts = _TAG.split(text)  # text, "/" or "", tag name, text, …
-    parts += ("", "")  # the text after the last tag, with no tag
+    parts = _TAG.split(text)  # text, a whole cell's text or None, "/" or "" or None, tag name or None, text, …
+    parts += (None, "", "")  # the text after the last tag, with no tag
     lines: list[str] = []  # NUL-joined and cleaned at the end: one C-level pass for all
     loose: list[str] = []  # text outside table cells, up to the next block
     row: list[str] | None = None  # the cells of the open row of the innermost table
     cell: list[str] | None = None  # the open cell of it
     outer: list[tuple] = []  # (row, cell) of each enclosing table
     skip = 0  # open iframe, noscript
-    for data, closing, name in zip(parts[0::3], parts[1::3], parts[2::3]):
+    for data, whole_cell, closing, name in zip(parts[0::4], parts[1::4], parts[2::4], parts[3::4]):
         if data and not skip:
             if "<" in data:
                 data = _DECLARATION.sub("", data)
@@ -369,7 +375,13 @@ def _html_to_lines(text: str) -> str:
                     if row is None:
                         row = []
                     row.append("".join(cell))
-                cell = []
+                if whole_cell is None:
+                    cell = []
+                else:  # the cell's text and its end tag came with it
+                    if row is None:
+                        row = []
+                    row.append(html.unescape(whole_cell) if "&" in whole_cell else whole_cell)
+                    cell = None
         elif kind == _ROW:
             if not closing and loose:
                 _flush(loose, lines)
