@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -137,7 +138,20 @@ def extract_metadata(doc: Document) -> Metadata:
 
 def _plausible_year(digits: str) -> int | None:
     year = int(digits)
-    return year if _FIRST_YEAR <= year <= datetime.date.today().year else None
+    return year if _FIRST_YEAR <= year <= _this_year() else None
+
+
+_year_ends_at: tuple[int, float] = (0, float("-inf"))  # (this year, the timestamp its last day ends)
+
+
+def _this_year() -> int:
+    """date.today().year, asked once a year: a report asks it for each year it mentions."""
+    global _year_ends_at
+    year, ends_at = _year_ends_at
+    if time.time() >= ends_at:
+        year = datetime.date.today().year
+        _year_ends_at = year, datetime.datetime(year + 1, 1, 1).timestamp()
+    return year
 
 
 def _title(lines: list[str]) -> tuple[_Name | None, int | None]:

@@ -11,7 +11,7 @@ from itertools import compress
 from ..metrics import APPLICANT_COLUMNS, T3_COLUMNS, T4_BLOCKS, T4_OUTCOMES, metrics_for, t3_rows
 from .cells import PLAIN_CELLS, CellError
 from .identities import Rule, evaluate, rules_for
-from .model import SOURCE_SPLIT_BY_IDENTITY, SOURCE_TABLE, Extraction, Issue, Provenance
+from .model import SOURCE_SPLIT_BY_IDENTITY, SOURCE_TABLE, Extraction, Issue, Provenance, provenance_of
 from .new_tables_layout import CJK_CHAR, Segment, fused_candidates, read_value, segments
 
 # ---------------------------------------------------------------- 表三
@@ -673,7 +673,7 @@ def _provenance(seg: Segment, at: int | None, source: str, note: str) -> Provena
         note += "; no row label"
     elif line != seg.line:
         note += f"; label on line {line + 1}"
-    return Provenance(seg.line + 1, source, text, note)
+    return provenance_of((seg.line + 1, source, text, note))
 
 
 _CELL_RULES = {t: {k: (m.decimal, m.signed) for k, m in metrics_for(t).items()} for t in ("new2019", "new2021")}

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from ..metrics import OLD_SECTION_ROWS, metrics_for
 from .cells import PLAIN_CELLS, ZERO_MARKS, CellError, parse_cell
-from .model import SOURCE_TABLE, Extraction, Issue, Provenance, joined_lines
+from .model import SOURCE_TABLE, Extraction, Issue, joined_lines, provenance_of
 
 # The national table's units, and a few more that local tables read by read_table_rows use.
 UNITS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "%"})
@@ -788,4 +788,4 @@ def _put_value(extraction: Extraction, lines: list[str], row: _Row, template: _T
             extraction.issues.append(Issue("bad_cell", f"line {line + 1}: {err}", key))
             return
     extraction.values[key] = value
-    extraction.provenance[key] = Provenance(line + 1, SOURCE_TABLE, text, note)
+    extraction.provenance[key] = provenance_of((line + 1, SOURCE_TABLE, text, note))
