@@ -210,11 +210,13 @@ _MIN_PLAUSIBILITY = 0.3
 
 def _sample(text: str) -> str:
     """The classes of the first _SAMPLE telling characters (an HTML page may start with pages of CSS)."""
-    sample = ""
-    for start in range(0, len(text), 2 * _SAMPLE):
-        sample += _telling_classes(text[start:start + 2 * _SAMPLE])
-        if len(sample) >= _SAMPLE:
-            break
+    sample, start = "", 0
+    while len(sample) < _SAMPLE and start < len(text):
+        # Classifying costs per character and most characters tell: take about as many as are
+        # still wanted, not a fixed window.
+        end = start + max(_SAMPLE - len(sample), 64)
+        sample += _telling_classes(text[start:end])
+        start = end
     return sample[:_SAMPLE]
 
 
