@@ -244,9 +244,8 @@ def _join(*notes: str) -> str:
 
 def _t3_layout(found, out) -> tuple[tuple[str, ...] | None, str]:
     """Column layout: 7 columns, or 8 with the 法人或其他组织 subtotal (placed by header or sums)."""
-    widths = Counter(len(seg.trimmed) for seg, _ in found.values())
-    width = max((w for w in (7, 8) if widths[w]), key=lambda w: widths[w], default=7)
-    if width == 7:
+    widths = [len(seg.trimmed) for seg, _ in found.values()]
+    if widths.count(8) <= widths.count(7):  # the commoner width; 7 on a tie or when neither
         return _LAYOUT_7, ""
     # The header is the label text before the first row's keyword, whatever the layout.
     seg, at = min(found.values(), key=lambda f: f[0].line)
