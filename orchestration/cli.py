@@ -26,8 +26,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 3
     layout = WarehouseLayout(Path(args.warehouse).resolve())
     if not outcome.success:
-        for step in outcome.failed_steps:
-            print(f"ogi run: step failed: {step}", file=sys.stderr)
+        for step, error in outcome.failed_steps.items():
+            print(f"ogi run: step failed: {step}: {error}", file=sys.stderr)
         for check in outcome.blocked_checks:
             print(f"ogi run: blocking check failed, nothing published: {check}", file=sys.stderr)
         if outcome.published:
