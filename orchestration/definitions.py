@@ -14,7 +14,7 @@ from .defs.transform.resources import dbt_resource
 
 defs = dg.Definitions(
     assets=[raw_report_files, parsed_reports, landing_tables, warehouse_models, published_marts],
-    asset_checks=ge_checks,
+    asset_checks=[ge_checks],
     jobs=[pipeline_job, parse_on_dask_job],
     schedules=[daily_pipeline_schedule],
     sensors=[raw_folder_sensor],

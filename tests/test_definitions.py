@@ -23,7 +23,7 @@ def test_great_expectations_checks_block_publication():
     assert checks["ge_published_identities"].blocking
     assert checks["ge_fct_agency_year"].blocking
     assert not checks["ge_carry_over"].blocking
-    assert sum(name.startswith("ge_") for name in checks) == 9
+    assert sum(name.startswith("ge_") for name in checks) == 6
 
 
 def test_unattended_runs():

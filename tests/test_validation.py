@@ -1,13 +1,12 @@
 import pandas as pd
 
 from orchestration.lib.paths import WarehouseLayout
-from orchestration.lib.validation import data_docs_dir, suite_names, validate
+from orchestration.lib.validation import build_data_docs, data_docs_dir, suite_names, validate
 
 
 def test_every_suite_file_is_listed():
     assert suite_names() == sorted([
-        "carry_over", "fct_agency_year", "fct_application_outcomes", "fct_report_values",
-        "fct_review_litigation", "parsed_identities", "published_identities", "quality_issues", "reports"])
+        "carry_over", "fct_agency_year", "parsed_identities", "published_identities", "quality_issues", "reports"])
 
 
 def test_identity_suite_fails_on_a_broken_rule_and_skips_undecided_ones(tmp_path):
@@ -28,6 +27,7 @@ def test_identity_suite_fails_on_a_broken_rule_and_skips_undecided_ones(tmp_path
 
     passing = validate(layout, "published_identities", frame.iloc[1:])
     assert passing.success and passing.failures == []
+    build_data_docs(layout)
     index = data_docs_dir(layout) / "index.html"
     assert index.exists() and "published_identities" in index.read_text(encoding="utf-8")
 
@@ -46,20 +46,23 @@ def test_agency_year_suite_catches_duplicates_and_negative_counts(tmp_path):
 def test_relations_are_validated_in_key_partitioned_batches(tmp_path):
     import duckdb
 
-    from orchestration.lib.validation import validate_relation
+    from orchestration.lib.validation import suite_columns, validate_relation
 
     layout = WarehouseLayout(tmp_path)
+    others = [c for c in suite_columns("fct_agency_year")
+              if c not in {"agency_id", "year", "template", "quality_status", "applications_received"}]
     with duckdb.connect(str(layout.database)) as con:
         con.execute("create schema marts")
-        con.execute("""create table marts.fct_review_litigation as
-            select 'a' || (i // 5) as agency_id, 2020 as year, 'review' as proceeding,
-                   ['upheld', 'corrected', 'other', 'pending', 'total'][i % 5 + 1] as outcome, 1 as count
+        con.execute(f"""create table marts.fct_agency_year as
+            select 'a' || (i // 5) as agency_id, 2015 + i % 5 as year, 'old' as template,
+                   'passed' as quality_status, 1 as applications_received,
+                   {", ".join(f"null::double as {c}" for c in others)}
             from range(100) t(i)""")
-        con.execute("insert into marts.fct_review_litigation values ('a3', 2020, 'review', 'total', -1)")
-    outcome = validate_relation(layout, "fct_review_litigation", "marts.fct_review_litigation", "agency_id",
-                                max_rows=30)
+        con.execute("insert into marts.fct_agency_year (agency_id, year, template, quality_status, "
+                    "applications_received) values ('a3', 2019, 'old', 'passed', -1)")
+    outcome = validate_relation(layout, "fct_agency_year", "marts.fct_agency_year", "agency_id", max_rows=30)
     assert outcome.rows == 101
     assert not outcome.success
     kinds = sorted((f.expectation, f.unexpected_count) for f in outcome.failures)
-    # a3 has two 'total' rows (in the same batch, since batches split by agency) and one negative count
+    # a3 has 2019 twice (in the same batch, since batches split by agency) and one negative count
     assert kinds == [("expect_column_values_to_be_between", 1), ("expect_compound_columns_to_be_unique", 2)]
