@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 import pyarrow as pa
 
 from .metrics import all_metrics
 from .ingest import CHUNK_TABLES, ParseCache
 from .parsing.identities import all_rules
 from .paths import WarehouseLayout
+from .warehouse_io import connect
 
 LANDING_TABLES = ("report_files", "parsed_reports", "parsed_values", "parse_issues", "identity_rules",
                   "metrics")
@@ -44,7 +44,7 @@ def metrics_table() -> pa.Table:
 
 def load_landing(layout: WarehouseLayout, inventory: pa.Table, cache: ParseCache) -> LandingCounts:
     layout.root.mkdir(parents=True, exist_ok=True)
-    with duckdb.connect(str(layout.database)) as con:
+    with connect(layout.database) as con:
         con.execute("create schema if not exists landing")
         con.register("inventory_arrow", inventory)
         con.execute("create or replace table landing.report_files as select * from inventory_arrow")

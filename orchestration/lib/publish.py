@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
 
 from .paths import WarehouseLayout
+from .warehouse_io import connect
 
 PUBLISHED_MARTS = (
     "fct_agency_year",
@@ -50,7 +50,7 @@ def publish_marts(layout: WarehouseLayout) -> Publication:
     counts: dict[str, int] = {}
     published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     try:
-        with duckdb.connect(str(tmp_db)) as con:
+        with connect(tmp_db) as con:
             con.execute("attach ? as source (read_only)", [str(layout.database)])
             for mart in PUBLISHED_MARTS:
                 con.execute(f"create table main.{mart} as select * from source.marts.{mart}")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import duckdb
-
 from .paths import WarehouseLayout
+from .warehouse_io import connect
+
+# A national run breaks dozens of rules; the summary names the most frequent ones.
+SHOWN_RULES = 10
 
 
 @dataclass
@@ -33,13 +35,15 @@ class RunSummary:
         lines += [f"    {reason}: {n}" for reason, n in self.rejections]
         lines.append(f"Agency-years published: {self.agency_years}")
         lines.append(f"Values withheld (broke a rule; kept in staging): {self.withheld_values}")
-        lines += [f"    {rule}: {n}" for rule, n in self.withheld_rules]
+        lines += [f"    {rule}: {n}" for rule, n in self.withheld_rules[:SHOWN_RULES]]
+        if len(self.withheld_rules) > SHOWN_RULES:
+            lines.append(f"    … {len(self.withheld_rules) - SHOWN_RULES} more rules (quality_issues lists every value)")
         lines.append(f"Cross-year carry-over breaks: {self.cross_year_breaks}")
         return "\n".join(lines)
 
 
 def summarize(layout: WarehouseLayout) -> RunSummary:
-    with duckdb.connect(str(layout.published_database), read_only=True) as con:
+    with connect(layout.published_database, read_only=True) as con:
         summary = RunSummary()
         summary.statuses = dict(con.execute("select status, count(*) from reports group by all").fetchall())
         summary.files = sum(summary.statuses.values())
