@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- New-format 表三 in long form: one row per agency, year, applicant type and row.
 select
     a.agency_id,

@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- Every published figure with the cell or sentence it came from, so each can be traced back.
 select
     a.agency_id,

@@ -1,3 +1,4 @@
+{{ config(materialized='view') }}
 -- 行政复议 / 行政诉讼 outcomes of both formats in long form.
 select
     a.agency_id,
