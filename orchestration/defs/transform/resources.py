@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import subprocess
 import sys
@@ -26,11 +28,25 @@ def ensure_manifest(project: DbtProject = dbt_project) -> Path:
         p for sub in ("models", "macros", "seeds", "tests") for p in (root / sub).rglob("*")
         if p.suffix in {".sql", ".yml", ".csv"}]
     newest = max(p.stat().st_mtime for p in sources)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
-        subprocess.run([DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(project.project_dir),
-                        "--profiles-dir", str(project.profiles_dir)], check=True, env=env)
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    # Processes loading the definitions at once (pytest workers, step processes) would otherwise
+    # each run `dbt parse`, and one read the manifest another was still writing.
+    with open(manifest.parent / ".parse.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not _readable(manifest) or manifest.stat().st_mtime < newest:
+            env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+            subprocess.run([DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(project.project_dir),
+                            "--profiles-dir", str(project.profiles_dir)], check=True, env=env)
     return manifest
+
+
+def _readable(manifest: Path) -> bool:
+    """False also for a manifest cut short (a `dbt parse` killed while writing it)."""
+    try:
+        json.loads(manifest.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
