@@ -1,4 +1,7 @@
--- The gate's input: identities recomputed over exactly what will be published.
+-- The gate's input: identities recomputed over exactly what will be published. The reports are
+-- the selected ones, taken from the selection (a distinct over the published values computed
+-- that whole view once more only to find them); one without values has only undecided rules.
 {{ evaluate_identities(
-    "(select distinct sha256, template from " ~ ref('int_published_values') ~ ")",
+    "(select s.sha256, c.template from " ~ ref('int_agency_year_selection') ~ " as s join "
+    ~ ref('int_report_contents') ~ " as c on c.sha256 = s.sha256 where s.is_selected)",
     ref('int_published_values')) }}
