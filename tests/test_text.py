@@ -500,3 +500,17 @@ def test_generated_markdown_rows_are_its_table_lines(generated):
         lines = [line for line in doc.raw_lines if line.endswith("|")]
         assert len(lines) == len(rows), truth["file"]
         assert not any("<br>" in line or "---" in line for line in lines), truth["file"]
+
+
+def test_longest_match_pattern_finds_what_the_longest_first_alternation_finds():
+    from orchestration.lib.parsing.text import _T2S_PHRASES, _longest_match_pattern
+
+    words = ["乾", "乾坤", "乾坤大挪移", "瞭解", "不瞭解", "a.b", "a.", "x*"]
+    trie = re.compile(_longest_match_pattern(words))
+    alternation = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
+    text = "乾坤大挪乾坤大挪移不瞭解瞭解乾a.ba.cx*x"
+    assert [m.span() for m in trie.finditer(text)] == [m.span() for m in alternation.finditer(text)]
+    phrases = re.compile(_longest_match_pattern(_T2S_PHRASES))
+    every = re.compile("|".join(sorted(_T2S_PHRASES, key=len, reverse=True)))
+    text = "".join(_T2S_PHRASES) + "".join(sorted(_T2S_PHRASES, reverse=True))
+    assert phrases.findall(text) == every.findall(text)

@@ -142,7 +142,30 @@ _MARK_TRADITIONAL = _translation_table(dict.fromkeys(_TRADITIONAL_ONLY, "\x00"))
 _T2S_PHRASES = {
     k: v for k, v in _opencc_dict("TSPhrases.txt").items() if k.translate(_T2S) != v
 }
-_T2S_PHRASE = re.compile("(" + "|".join(sorted(_T2S_PHRASES, key=len, reverse=True)) + ")")
+
+
+def _longest_match_pattern(words) -> str:
+    """A regex matching, at each position, the longest of `words` found there (as an alternation
+    of them sorted longest first), written as a trie: sre tries alternatives one by one, so one
+    branch per first character scans several times faster than one per word."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a word ends here
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in node.items() if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # greedy: the longer word first
+
+    return pattern(trie)
+
+
+_T2S_PHRASE = re.compile("(" + _longest_match_pattern(_T2S_PHRASES) + ")")
 
 # Converter mirrors (s2twp) also swap mainland vocabulary for Taiwan terms; after t2s these are
 # the simplified forms of the Taiwan terms, mapped back. Only words of these reports are listed
