@@ -19,7 +19,8 @@ from .lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV, WarehouseLayout
 INSTANCE_TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 # Step processes fork from a server that has imported the definitions once, instead of each
 # importing Dagster, dagster-dbt and the definitions again (seconds per step).
-FORKSERVER = {"forkserver": {"preload_modules": ["orchestration.definitions"]}}
+STEP_SERVER_PRELOAD = ["dagster._core.executor.multiprocess", "orchestration.definitions"]
+FORKSERVER = {"forkserver": {"preload_modules": STEP_SERVER_PRELOAD}}
 
 
 class RunLockedError(RuntimeError):
@@ -57,6 +58,21 @@ def warehouse_lock(layout: WarehouseLayout):
             handle.truncate()
 
 
+@contextmanager
+def _step_server():
+    """Start the fork server before this process loads the definitions, so that both imports run
+    at once; stop it after the run, since it keeps the environment (raw and warehouse
+    directories) it started with and a next run in this process may use others."""
+    from multiprocessing import forkserver
+
+    forkserver.set_forkserver_preload(STEP_SERVER_PRELOAD)
+    forkserver.ensure_running()
+    try:
+        yield
+    finally:
+        forkserver._forkserver._stop()  # noqa: SLF001 - the one way to drop its environment
+
+
 def _root_cause(error) -> str:
     """The user's exception, not Dagster's wrapper around it."""
     while error is not None and error.cause is not None:
@@ -84,7 +100,8 @@ def run_pipeline(raw: Path, warehouse_dir: Path, workers: int = 1) -> RunOutcome
                     run_config=run_config, instance=instance, raise_on_error=False)
             else:
                 run_config["execution"] = {"config": {"multiprocess": {"max_concurrent": workers, "start_method": FORKSERVER}}}
-                result = dg.execute_job(dg.reconstructable(_pipeline_job), instance, run_config=run_config)
+                with _step_server():
+                    result = dg.execute_job(dg.reconstructable(_pipeline_job), instance, run_config=run_config)
             failed = {e.step_key: _root_cause(e.step_failure_data.error)
                       for e in result.all_events if e.is_step_failure}
             blocked = [
