@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 import os
 import tempfile
 from contextlib import contextmanager
@@ -19,7 +20,7 @@ from .lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV, WarehouseLayout
 INSTANCE_TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 # Step processes fork from a server that has imported the definitions once, instead of each
 # importing Dagster, dagster-dbt and the definitions again (seconds per step).
-STEP_SERVER_PRELOAD = ["dagster._core.executor.multiprocess", "orchestration.definitions"]
+STEP_SERVER_PRELOAD = ["dagster._core.executor.multiprocess", "orchestration.step_server"]
 FORKSERVER = {"forkserver": {"preload_modules": STEP_SERVER_PRELOAD}}
 
 
@@ -86,6 +87,19 @@ def _pipeline_job():
     return defs.resolve_job_def("ogi_pipeline")
 
 
+@contextmanager
+def _frozen_heap():
+    """The in-process run's steps allocate beside the definitions' objects: frozen, those stay
+    out of the garbage collector's full passes (see step_server.py). Thawed afterwards, so
+    that this process can still free them."""
+    _pipeline_job()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def run_pipeline(raw: Path, warehouse_dir: Path, workers: int = 1) -> RunOutcome:
     os.environ[RAW_DIR_ENV] = str(raw.resolve())
     os.environ[WAREHOUSE_DIR_ENV] = str(warehouse_dir.resolve())
@@ -96,8 +110,9 @@ def run_pipeline(raw: Path, warehouse_dir: Path, workers: int = 1) -> RunOutcome
             # one line per stage (the UI's runs keep the default).
             run_config: dict = {"loggers": {"console": {}}}
             if workers <= 1:
-                result = _pipeline_job().execute_in_process(
-                    run_config=run_config, instance=instance, raise_on_error=False)
+                with _frozen_heap():
+                    result = _pipeline_job().execute_in_process(
+                        run_config=run_config, instance=instance, raise_on_error=False)
             else:
                 run_config["execution"] = {"config": {"multiprocess": {"max_concurrent": workers, "start_method": FORKSERVER}}}
                 with _step_server():

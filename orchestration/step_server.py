@@ -1,0 +1,16 @@
+"""What the fork server of `ogi run --workers N` loads before forking each step process.
+
+The definitions (Dagster, dagster-dbt, the dbt manifest) are hundreds of MB of Python objects.
+Frozen, they are left out of the garbage collector's full passes, which otherwise walk all of
+them each time a step builds up many objects: scanning 100,000 files took 25 s instead of 6.
+"""
+
+import atexit
+import gc
+
+from . import definitions  # noqa: F401
+
+gc.freeze()
+# The server itself exits normally when the run stops it: thawed first, so that its objects are
+# freed (frozen ones would be reported as leaks by DuckDB's bindings). Steps leave by os._exit.
+atexit.register(gc.unfreeze)
