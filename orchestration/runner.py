@@ -12,16 +12,13 @@ from pathlib import Path
 
 import dagster as dg
 
+from .defs.executors import FORKSERVER, STEP_SERVER_PRELOAD
 from .lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV, WarehouseLayout
 
 
 # The run's Dagster instance is thrown away afterwards; its SQLite event log commits every event
 # with an fsync, which on tmpfs costs microseconds instead of a disk flush (~500 events per run).
 INSTANCE_TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-# Step processes fork from a server that has imported the definitions once, instead of each
-# importing Dagster, dagster-dbt and the definitions again (seconds per step).
-STEP_SERVER_PRELOAD = ["dagster._core.executor.multiprocess", "orchestration.step_server"]
-FORKSERVER = {"forkserver": {"preload_modules": STEP_SERVER_PRELOAD}}
 
 
 class RunLockedError(RuntimeError):

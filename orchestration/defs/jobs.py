@@ -1,12 +1,15 @@
 import dagster as dg
 from dagster_dask import dask_executor
 
+from .executors import FORKSERVER
+
 # Every asset and check: raw files → parse → landing → dbt → GE checks → published marts.
 pipeline_job = dg.define_asset_job(
     "ogi_pipeline",
     selection=dg.AssetSelection.all(),
     description="The whole pipeline on the landing zone; `ogi run` executes exactly this job.",
     tags={"dagster/concurrency_key": "ogi_warehouse"},
+    config={"execution": {"config": {"multiprocess": {"start_method": FORKSERVER}}}},
 )
 
 # The parse stage alone on a Dask cluster: the same assets, another executor. Point the run config
