@@ -39,7 +39,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -333,7 +333,7 @@ def machine() -> str:
                             capture_output=True, text=True).stdout.strip() or "unknown"
     return (f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {platform.node()}: {os.cpu_count()} CPUs, {memory:.0f} GiB, "
             f"load average before {load}; Python {platform.python_version()}, dagster {dagster.__version__}, "
-            f"dbt-core {dbt.version.__version__}, duckdb {duckdb.__version__}; project {ROOT} at {commit}")
+            f"dbt-core {dbt.version.__version__}, duckdb {duckdb.__version__}; project at {commit}")
 
 
 def main() -> int:
