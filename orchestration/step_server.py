@@ -1,4 +1,5 @@
-"""What the fork server of `ogi run --workers N` loads before forking each step process.
+"""What the fork server of the pipeline's step processes loads before forking each of them
+(defs/executors.py: `ogi run --workers N` and the runs the UI, sensor and schedule launch).
 
 The definitions (Dagster, dagster-dbt, the dbt manifest) are hundreds of MB of Python objects.
 Frozen, they are left out of the garbage collector's full passes, which otherwise walk all of

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-
 from .paths import WarehouseLayout
 from .warehouse_io import connect
 

@@ -102,8 +102,8 @@ def _context(gx_root: str, docs_dir: str):
 @contextmanager
 def _one_process_at_a_time(gx_root: str):
     """GE's file context rewrites great_expectations.yml (data source, docs site) on every
-    validation, and check steps run in parallel processes (`ogi run --workers 2`): one read the
-    file half-written by another (InvalidDataContextConfigError) and failed the run."""
+    validation; two processes validating into one warehouse (a UI run beside a test, parallel
+    check steps as there once were) read it half-written (InvalidDataContextConfigError)."""
     Path(gx_root).mkdir(parents=True, exist_ok=True)
     with open(Path(gx_root) / ".lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)

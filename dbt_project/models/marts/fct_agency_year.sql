@@ -1,3 +1,12 @@
+{#- Counts are integers for BI tools; fees_yuan and the rates stay decimal. The order is SPEC §7's. -#}
+{%- set counts_before_fees = [
+    'applications_received', 'applications_carried_over', 'applications_processed',
+    'applications_carried_forward', 'granted', 'partially_granted', 'denied', 'review_total',
+    'review_upheld', 'review_corrected', 'review_other', 'review_pending', 'litigation_total',
+    'litigation_upheld', 'litigation_corrected', 'litigation_other', 'litigation_pending'] -%}
+{%- set counts_after_fees = [
+    'proactive_total', 'staff_total', 'staff_fulltime', 'staff_parttime', 'unable_to_provide',
+    'not_processed', 'repeat_requests', 'mass_repeat_requests'] -%}
 with metrics as (
     select * from {{ ref('int_agency_year_metrics') }}
 ),
@@ -9,38 +18,18 @@ carry_over as (
 selection as (
     select sha256, n_candidates from {{ ref('int_agency_year_selection') }} where is_selected
 )
--- Counts are integers for BI tools; fees_yuan and the rates stay decimal.
 select
     a.agency_id,
     m.agency as agency_name,
     m.year,
     m.template,
-    m.applications_received::bigint as applications_received,
-    m.applications_carried_over::bigint as applications_carried_over,
-    m.applications_processed::bigint as applications_processed,
-    m.applications_carried_forward::bigint as applications_carried_forward,
-    m.granted::bigint as granted,
-    m.partially_granted::bigint as partially_granted,
-    m.denied::bigint as denied,
-    m.review_total::bigint as review_total,
-    m.review_upheld::bigint as review_upheld,
-    m.review_corrected::bigint as review_corrected,
-    m.review_other::bigint as review_other,
-    m.review_pending::bigint as review_pending,
-    m.litigation_total::bigint as litigation_total,
-    m.litigation_upheld::bigint as litigation_upheld,
-    m.litigation_corrected::bigint as litigation_corrected,
-    m.litigation_other::bigint as litigation_other,
-    m.litigation_pending::bigint as litigation_pending,
+    {% for column in counts_before_fees %}
+    m.{{ column }}::bigint as {{ column }},
+    {% endfor %}
     m.fees_yuan,
-    m.proactive_total::bigint as proactive_total,
-    m.staff_total::bigint as staff_total,
-    m.staff_fulltime::bigint as staff_fulltime,
-    m.staff_parttime::bigint as staff_parttime,
-    m.unable_to_provide::bigint as unable_to_provide,
-    m.not_processed::bigint as not_processed,
-    m.repeat_requests::bigint as repeat_requests,
-    m.mass_repeat_requests::bigint as mass_repeat_requests,
+    {% for column in counts_after_fees %}
+    m.{{ column }}::bigint as {{ column }},
+    {% endfor %}
     -- SPEC §6b rates; new reports: base = 新收 + 上年结转, corrections over concluded cases.
     case when m.template = 'old' then null
          else {{ safe_ratio('m.granted + m.partially_granted', 'm.applications_received + m.applications_carried_over') }}

@@ -20,9 +20,13 @@ class SuiteCheck:
         return dg.AssetKey(self.relation.split("."))
 
     @property
+    def name(self) -> str:
+        return f"ge_{self.suite}"
+
+    @property
     def spec(self) -> dg.AssetCheckSpec:
         return dg.AssetCheckSpec(
-            name=f"ge_{self.suite}", asset=self.asset_key, blocking=self.blocking,
+            name=self.name, asset=self.asset_key, blocking=self.blocking,
             description=f"Great Expectations suite `{self.suite}`: {suite_description(self.suite)}")
 
 
@@ -65,7 +69,7 @@ def _run_suite(context: dg.AssetCheckExecutionContext, layout, check: SuiteCheck
                      f"({outcome.evaluated} expectations on {outcome.rows} rows)")
     return dg.AssetCheckResult(
         asset_key=check.asset_key,
-        check_name=check.spec.name,
+        check_name=check.name,
         passed=outcome.success,
         severity=dg.AssetCheckSeverity.ERROR if check.blocking else dg.AssetCheckSeverity.WARN,
         metadata={"rows": outcome.rows, "expectations": outcome.evaluated,
