@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.lib.parsing import parse_report
 from orchestration.lib.parsing.model import SOURCE_LOCAL_TABLE, SOURCE_PROSE
 from orchestration.lib.parsing.old_template import find_old_table
 from orchestration.lib.parsing.prose import parse_old_prose
@@ -174,3 +175,11 @@ def test_matrix_rows_of_unknown_columns_are_listed_once_per_row():
         "line 1: (二)部分公开 | 0 | 1 | 0 | 0 | 0 | 0 | 1 | (a row of 7 figures in unnamed columns)",
         "line 2: 收取费用 = 12 (no unit to read the amount by)",
     ]
+
+
+def test_prose_figures_of_an_unknown_template_leave_no_provenance_behind():
+    report = parse_report(
+        "某某市某某局2021年政府信息公开工作年度报告\n2021年无依申请公开情况。\n".encode(), "unknown.txt")
+    assert report.template == "unknown"
+    assert report.values == {} and report.provenance == {}
+    assert [i.code for i in report.issues if i.code == "unplaced_prose_values"] == ["unplaced_prose_values"]

@@ -76,6 +76,7 @@ def parse_report(data: bytes, file: str) -> ParsedReport:
         stated = ", ".join(f"{k} = {v}" for k, v in extraction.values.items())
         report.issues.append(Issue("unplaced_prose_values", f"figures read from prose but no template to key them: {stated}"))
         extraction.values.clear()
+        extraction.provenance.clear()
     _merge(report, extraction, template)
 
     if not report.values and (report.agency is None or report.year is None):
