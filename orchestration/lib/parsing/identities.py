@@ -130,8 +130,11 @@ def evaluate(rule: Rule, values: dict[str, Number | None]) -> Violation | None:
         expected = sum(map(values.__getitem__, rule.rhs))  # type: ignore[arg-type]
     except (KeyError, TypeError):
         return None
-    holds = abs(observed - expected) <= _TOLERANCE if rule.op == "=" else observed <= expected + _TOLERANCE
-    return None if holds else Violation(rule, observed, expected)
+    return None if _holds(rule.op, observed, expected) else Violation(rule, observed, expected)
+
+
+def _holds(op: str, observed: Number, expected: Number) -> bool:
+    return abs(observed - expected) <= _TOLERANCE if op == "=" else observed <= expected + _TOLERANCE
 
 
 @lru_cache(maxsize=None)
@@ -163,4 +166,4 @@ def check_identities(template: str, values: dict[str, Number | None]) -> list[Vi
     if max(map(abs, map(sub, observed, expected))) <= _TOLERANCE:
         return []
     return [Violation(rule, o, e) for rule, o, e in zip(rules, observed, expected)
-            if not (abs(o - e) <= _TOLERANCE if rule.op == "=" else o <= e + _TOLERANCE)]
+            if not _holds(rule.op, o, e)]

@@ -77,13 +77,7 @@ class Segment:
 
     def source(self, at: int | None = None) -> tuple[int | None, str]:
         """(label_line(at), text(at)) in one step, the usual row (all on one line) first."""
-        parts = self.label_parts
-        if not parts:
-            label = None
-        elif at is None or len(parts) == 1:
-            label = parts[-1][0]
-        else:
-            label = self.label_line(at)
+        label = self.label_line(at)
         line = self.line
         if (label is None or label >= line) and self.last_line <= line:
             return label, self.lines[line].strip()

@@ -339,7 +339,7 @@ def _split_rows(out, template, fused, layout) -> None:
     keys_of = {row: _row_keys(row, layout) for row, _, _ in fused}
 
     def structural(values: tuple[int, ...]) -> bool:
-        return _SUBTOTAL not in layout or _subtotal_consistent([str(v) for v in values], layout)
+        return _SUBTOTAL not in layout or _subtotal_consistent(values, layout, values)
 
     pending = fused
     while pending:
@@ -664,7 +664,6 @@ def _order_note(seg: Segment) -> str:
         "no row label: placed by the template's row order"
 
 
-
 def _provenance(seg: Segment, at: int | None, source: str, note: str) -> Provenance:
     """The row's provenance; the note says where its label is when not on the values' line."""
     line, text = seg.source(at)
@@ -693,10 +692,10 @@ def _put_cells(out: Extraction, template: str, keys, cells, provenance: Provenan
             by_key[key] = value
             provenances[key] = provenance
         return values
-    if None in keys:
-        cells, keys = list(compress(cells, keys)), list(compress(keys, keys))
     rules = _CELL_RULES[template]
     for key, raw in zip(keys, cells):
+        if key is None:
+            continue
         if raw is None:
             value = None
         else:

@@ -98,8 +98,6 @@ class Labeler:
 
 # ---------------------------------------------------------------- old: 政府信息公开情况统计表
 
-
-
 @dataclass(frozen=True)
 class OldTableStyle:
     header: tuple[str, str, str] = ("统计指标", "单位", "统计数")
