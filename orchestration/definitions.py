@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from .defs.ingestion.assets import landing_tables, parsed_reports, raw_report_files
+from .defs.ingestion.assets import ingested_raw_files, landing_tables
 from .defs.ingestion.schedules import daily_pipeline_schedule
 from .defs.ingestion.sensors import raw_folder_sensor
 from .defs.jobs import parse_on_dask_job, pipeline_job
@@ -13,7 +13,7 @@ from .defs.transform.assets import warehouse_models
 from .defs.transform.resources import dbt_resource
 
 defs = dg.Definitions(
-    assets=[raw_report_files, parsed_reports, landing_tables, warehouse_models, published_marts],
+    assets=[ingested_raw_files, landing_tables, warehouse_models, published_marts],
     asset_checks=[ge_checks],
     jobs=[pipeline_job, parse_on_dask_job],
     schedules=[daily_pipeline_schedule],

@@ -14,7 +14,8 @@ copy of the repository benchmarks itself, not the installed checkout):
    process's max RSS from getrusage) and the time of each stage, taken from when the run prints
    each stage's lines;
 3. the incremental run: 1% more files (seed 1, own names) added to the same landing zone, run
-   again, checking from the `[parse] N new contents to parse` line that only those were parsed.
+   again, checking from the `[parse] N files read, M new contents parsed` line that only those
+   were read and parsed.
 
 Corpora are kept under --work (default /tmp/ogi-benchmark) and reused when complete;
 warehouses are always fresh. Nothing is written inside the repository.
@@ -57,15 +58,15 @@ ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.e
 
 # The line that ends each stage of `ogi run` (its progress logger prints one line per stage step).
 STAGE_ENDS = [
-    ("scan", re.compile(r"^\s*\[ingest\] ")),
-    ("parse", re.compile(r"^\s*\[parse\] \d+ reports parsed")),
+    ("list", re.compile(r"^\s*\[ingest\] \d+ files in .*to read")),
+    ("read, hash, parse", re.compile(r"^\s*\[ingest\] \d+ files in .*unreadable")),
     ("landing load", re.compile(r"^\s*\[stage\] ")),
     ("dbt build", re.compile(r"^\s*\[dbt\] \d+ models|^Done\. PASS=")),
     ("GE checks", re.compile(r"^\s*\[check\] ")),  # the last one
     ("publish", re.compile(r"^\s*\[publish\] ")),
 ]
 LAST_STAGE = "summary, exit"
-TO_PARSE = re.compile(r"\[parse\] (\d+) new contents to parse \((\d+) already in the cache\)")
+PARSED = re.compile(r"\[parse\] (\d+) files read, (\d+) new contents parsed")
 INGEST = re.compile(r"\[ingest\] (\d+) files in .*: (\d+) new, (\d+) changed, (\d+) removed")
 
 
@@ -118,14 +119,14 @@ def _parse_pass(home: Path) -> dict[str, list[float]]:
 
 
 def _shard_pass(home: Path) -> float:
-    """Reports/s of what one parse shard does per report on top of parse_report: read, check the
-    hash, parse, turn into Arrow tables and write the Parquet chunk (fresh process too)."""
+    """Reports/s of what one parse shard does per file on top of parse_report: read, hash, parse,
+    turn into Arrow tables and write the Parquet chunk (fresh process too)."""
     _, files = _corpus_files(home)
-    items = [(hashlib.sha256(data).hexdigest(), name) for name, data in files]
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        ingest.ParseCache(Path(tmp), "benchmark").write_chunk(ingest.parse_paths(home / "raw", items))
-        return len(items) / (time.perf_counter() - started)
+        _, reports = ingest.read_and_parse(home / "raw", [(name, None) for name, _ in files], set())
+        ingest.ParseCache(Path(tmp), "benchmark").write_chunk(reports)
+        return len(files) / (time.perf_counter() - started)
 
 
 def _in_fresh_process(function, *args):
@@ -305,15 +306,15 @@ def pipeline(work: Path, n: int, workers: int, gen_workers: int) -> dict:
     added_files, new_contents = add_new_files(work, raw, max(1, n // 100), gen_workers)
     print(f"incremental ogi run after adding {added_files} files …", file=sys.stderr, flush=True)
     incremental = ogi_run(raw, warehouse, workers, work / f"run-{n}-incremental.log")
-    to_parse = incremental.find(TO_PARSE)
-    parsed_full = full.find(TO_PARSE)
+    parsed = incremental.find(PARSED)
+    parsed_full = full.find(PARSED)
     ingest = incremental.find(INGEST)
     return {
         "n": n, "full": full, "incremental": incremental, "added_files": added_files,
-        "parsed_full": parsed_full.group(1) if parsed_full else "?",
+        "parsed_full": f"{parsed_full.group(2)} of {parsed_full.group(1)} read" if parsed_full else "?",
         "new_contents": new_contents,
-        "parsed_new": int(to_parse.group(1)) if to_parse else None,
-        "cached": int(to_parse.group(2)) if to_parse else None,
+        "parsed_new": int(parsed.group(2)) if parsed else None,
+        "read_new": int(parsed.group(1)) if parsed else None,
         "ingest_new": int(ingest.group(2)) if ingest else None,
     }
 
@@ -381,7 +382,7 @@ def main() -> int:
         for kind in ("full", "incremental"):
             run: RunResult = r[kind]
             files = r["n"] if kind == "full" else r["n"] + r["added_files"]
-            parsed = r["parsed_full"] if kind == "full" else f"{r['parsed_new']} ({r['cached']} cached)"
+            parsed = r["parsed_full"] if kind == "full" else f"{r['parsed_new']} of {r['read_new']} read"
             outcome = "" if run.returncode == 0 else f" (FAILED, exit {run.returncode})"
             print(f"| {files} | {kind}{outcome} | {run.wall:.1f} | {run.peak_mb():,.0f} | {run.max_rss_mb:,.0f} | {parsed} | "
                   + " | ".join(f"{run.seconds(name):.1f}" for name in stage_names) + " |")
@@ -397,10 +398,10 @@ def main() -> int:
                   + " |")
     print()
     for r in results:
-        ok = r["parsed_new"] == r["new_contents"] and r["ingest_new"] == r["added_files"]
+        ok = (r["parsed_new"] == r["new_contents"] and r["ingest_new"] == r["read_new"] == r["added_files"])
         ratio = r["incremental"].wall / r["full"].wall
         print(f"- N={r['n']}: added {r['added_files']} files ({r['new_contents']} contents new to raw/); "
-              f"the run saw {r['ingest_new']} new files and parsed {r['parsed_new']} contents: "
+              f"the run saw {r['ingest_new']} new files, read {r['read_new']} and parsed {r['parsed_new']} contents: "
               f"{'only the new ones' if ok else 'MISMATCH'}. Incremental / full wall time = {ratio:.2f}.")
         for kind in ("full", "incremental"):
             for _, line in r[kind].lines:

@@ -16,20 +16,43 @@ def _raw(tmp_path, names=("000", "003")):
     return raw
 
 
-def test_scan_hashes_and_reuses_hashes_of_untouched_files(tmp_path, monkeypatch):
+def test_listing_reads_no_file_and_keeps_the_hashes_of_untouched_files(tmp_path, monkeypatch):
     raw = _raw(tmp_path)
     first = ingest.scan_raw(raw)
     assert first["path"].to_pylist() == [SEEDS["000"].name, SEEDS["003"].name]
     assert first["sha256"][0].as_py() == "b20fffd11f6ddaffdb458fccf7efeed91958fcf3118f9c5e14fb313a625a016c"
 
-    hashed = []
-    real = ingest._sha256
-    monkeypatch.setattr(ingest, "_sha256", lambda p: hashed.append(p.name) or real(p))
+    read = []
+    real = ingest.read_file
+    monkeypatch.setattr(ingest, "read_file", lambda root, rel: read.append(rel) or real(root, rel))
     (raw / "new.txt").write_text("2019年报告", encoding="utf-8")
+    os.utime(raw / SEEDS["003"].name, (1, 1))  # touched: read again, same hash
+    listing = ingest.list_raw(raw, first)
+    assert read == []
+    assert listing["sha256"].to_pylist() == [first["sha256"][0].as_py(), None, None]
+    assert ingest.files_to_read(listing) == [(SEEDS["003"].name, None), ("new.txt", None)]
     second = ingest.scan_raw(raw, first)
-    assert hashed == ["new.txt"]
+    assert read == [SEEDS["003"].name, "new.txt"]
     change = ingest.compare_inventories(first, second)
     assert (change.files, change.added, change.changed, change.removed) == (3, 1, 0, 0)
+
+
+def test_a_shard_reads_each_file_once_and_parses_each_content_once(tmp_path):
+    raw = _raw(tmp_path)
+    shutil.copy(SEEDS["000"], raw / "copy.txt")
+    (raw / "gone.txt").write_text("x", encoding="utf-8")
+    listing = ingest.list_raw(raw)
+    (raw / "gone.txt").unlink()  # removed between the listing and the read
+    cache = ingest.ParseCache(tmp_path / "parsed", version="v1")
+    cache.write_chunk([ParsedReport(file="old.txt", sha256=ingest.scan_raw(raw)["sha256"][1].as_py(), size=1)])
+    parsed = cache.parsed_hashes()
+    rows, reports = ingest.read_and_parse(raw, ingest.files_to_read(listing, cache), parsed)
+    by_path = {row[0]: row for row in rows}
+    assert [r.file for r in reports] == [SEEDS["000"].name]  # its copy and the cached seed are not parsed
+    assert by_path["copy.txt"][1] == by_path[SEEDS["000"].name][1] == reports[0].sha256
+    assert by_path["gone.txt"][4].startswith("FileNotFoundError")
+    inventory = ingest.complete_inventory(listing, rows)
+    assert inventory["sha256"].null_count == 1 and inventory.num_rows == 4
 
 
 def test_links_out_of_raw_and_unreadable_files_are_listed_with_a_reason(tmp_path):

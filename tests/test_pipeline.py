@@ -202,7 +202,8 @@ def test_rerun_parses_nothing_new_and_a_reader_keeps_its_snapshot(pipeline):
     reader = duckdb.connect(str(warehouse / "published.duckdb"), read_only=True)
     second = _ogi_run(raw, warehouse)
     assert second.returncode == 0, second.stdout + second.stderr
-    assert "[parse] 0 new contents to parse (9 already in the cache)" in second.stdout
+    assert ": 0 to read in 8 shards" in second.stdout  # the listing found every file unchanged
+    assert "[parse] 0 files read, 0 new contents parsed" in second.stdout
     assert reader.execute("select count(*) from fct_agency_year").fetchone() == (8,)
     reader.close()
     assert _query(warehouse, "select * from fct_agency_year order by agency_id, year") == before

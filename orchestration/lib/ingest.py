@@ -1,8 +1,10 @@
 """The landing zone: which files are in raw/, which contents still need parsing, and the parse cache.
 
 Files are keyed by the SHA-256 of their bytes: a renamed or copied file is not parsed again, and a
-changed file is. Parsed results are cached as Parquet chunks per parser version, so a run parses
-only new content and a parser change re-parses everything.
+changed file is. The listing reads no file; each new or touched file is then read exactly once, by
+the parse shard that hashes and parses it (on a cold disk, reading is what a national run waits
+on). Parsed results are cached as Parquet chunks per parser version, so a run parses only new
+content and a parser change re-parses everything.
 """
 
 from __future__ import annotations
@@ -11,11 +13,10 @@ import hashlib
 import os
 import shutil
 import uuid
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
-
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -65,11 +66,12 @@ class InventoryChange:
     unreadable: int
 
 
-def scan_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
-    """List every regular file under raw_dir with its content hash.
+def list_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
+    """List every regular file under raw_dir, without reading any.
 
-    A file whose path, size and mtime match the previous inventory keeps its hash, so a daily run
-    reads only new or touched files. Symbolic links are listed but never followed out of raw_dir.
+    A file whose path, size and mtime match the previous inventory keeps its hash; the others have
+    none yet (sha256 and read_error null): the parse stage reads each of them once, to hash and
+    parse it. Symbolic links are listed but never followed out of raw_dir.
     """
     known: dict[str, tuple[int, int, str]] = {}
     if previous is not None:
@@ -86,13 +88,23 @@ def scan_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
                     raise PermissionError(f"symbolic link points outside the raw directory ({target})")
                 stat = target.stat()
             else:
-                target, stat = Path(entry.path), entry.stat()
+                stat = entry.stat()
             cached = known.get(rel)
-            sha = cached[2] if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns) else _sha256(target)
+            sha = cached[2] if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns) else None
             rows.append((rel, sha, stat.st_size, stat.st_mtime_ns, None))
         except OSError as err:
-            rows.append((rel, None, None, None, f"{type(err).__name__}: {err.strerror or err}"))
+            rows.append((rel, None, None, None, _os_error(err)))
     return _table(rows, INVENTORY_SCHEMA)
+
+
+def scan_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
+    """list_raw with the missing hashes computed: the whole inventory, for a sensor's fingerprint."""
+    listing = list_raw(raw_dir, previous)
+    return complete_inventory(listing, [read_file(raw_dir, path)[0] for path, _ in files_to_read(listing)])
+
+
+def _os_error(err: OSError) -> str:
+    return f"{type(err).__name__}: {err.strerror or err}"
 
 
 def _walk(directory: str | Path, prefix: str):
@@ -112,13 +124,37 @@ def _walk(directory: str | Path, prefix: str):
             yield f"{prefix}{entry.name}", entry
 
 
-def _sha256(path: Path) -> str:
-    # Unbuffered reads: file_digest's 256 KiB buffer per call cost more than hashing a ~10 KB report.
-    digest = hashlib.sha256()
-    with path.open("rb", buffering=0) as handle:
-        while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+def read_file(raw_dir: Path, rel: str) -> tuple[tuple, bytes | None]:
+    """(inventory row, bytes) of one file, read once; an unreadable file gets its reason instead."""
+    try:
+        with open(raw_dir / rel, "rb", buffering=0) as handle:
+            stat = os.fstat(handle.fileno())
+            data = handle.read()
+    except OSError as err:
+        return (rel, None, None, None, _os_error(err)), None
+    return (rel, hashlib.sha256(data).hexdigest(), len(data), stat.st_mtime_ns, None), data
+
+
+def files_to_read(listing: pa.Table, cache: ParseCache | None = None) -> list[tuple[str, str | None]]:
+    """(path, known sha256 or None) of every file to read: each one not hashed yet and, given the
+    parse cache, one path per known content missing from it (all of them after a parser change)."""
+    done = cache.parsed_hashes() if cache else None
+    todo: list[tuple[str, str | None]] = []
+    wanted: set[str] = set()
+    for path, sha, error in zip(*(listing[c].to_pylist() for c in ("path", "sha256", "read_error"))):
+        if error is None and sha is None:
+            todo.append((path, None))
+        elif done is not None and sha and sha not in done and sha not in wanted:
+            wanted.add(sha)
+            todo.append((path, sha))
+    return todo
+
+
+def complete_inventory(listing: pa.Table, read_rows: list[tuple]) -> pa.Table:
+    """The listing with the rows of the files the parse stage read (their hash or read error)."""
+    read = {row[0]: row for row in read_rows}
+    rows = zip(*(listing[c].to_pylist() for c in INVENTORY_SCHEMA.names))
+    return _table([read.get(row[0], row) for row in rows], INVENTORY_SCHEMA)
 
 
 def compare_inventories(previous: pa.Table | None, current: pa.Table) -> InventoryChange:
@@ -197,37 +233,49 @@ class ParseCache:
         return str(self.dir / "chunk-*" / f"{table_name}.parquet")
 
 
-def contents_to_parse(inventory: pa.Table, cache: ParseCache) -> list[tuple[str, str]]:
-    """(sha256, first path) of every readable content not yet in the cache, in path order."""
-    done = cache.parsed_hashes()
-    todo: dict[str, str] = {}
-    for path, sha in zip(inventory["path"].to_pylist(), inventory["sha256"].to_pylist()):
-        if sha and sha not in done and sha not in todo:
-            todo[sha] = path
-    return sorted(todo.items(), key=lambda item: item[1])
+def shard_of(path: str, shards: int) -> int:
+    """By path, since a new file's hash is known only once its shard has read it."""
+    return zlib.crc32(path.encode()) % shards
 
 
-def shard_of(sha256: str, shards: int) -> int:
-    return int(sha256[:8], 16) % shards
+@dataclass
+class ShardResult:
+    """What a parse shard did: the inventory rows of the files it read, and how many it parsed."""
+    files: list[tuple] = field(default_factory=list)
+    parsed: int = 0
+    rejected: int = 0
+
+    def add(self, rows: list[tuple], reports: list[ParsedReport]) -> None:
+        self.files.extend(rows)
+        self.parsed += len(reports)
+        self.rejected += sum(r.status == STATUS_REJECTED for r in reports)
+
+    @classmethod
+    def merged(cls, results) -> ShardResult:
+        total = cls()
+        for result in results:
+            total.files.extend(result.files)
+            total.parsed += result.parsed
+            total.rejected += result.rejected
+        return total
 
 
-def parse_paths(raw_dir: Path, items: list[tuple[str, str]],
-                on_skip: Callable[[str, str], None] = lambda path, why: None) -> list[ParsedReport]:
-    """Parse (sha256, relative path) items; the file is read again, so its hash is checked too.
+def read_and_parse(raw_dir: Path, items: list[tuple[str, str | None]], parsed: set[str]
+                   ) -> tuple[list[tuple], list[ParsedReport]]:
+    """Read each (path, known sha256) item once: its inventory row, and its report unless the
+    content is in `parsed` (the cache, or a copy read earlier in this call), which it is added to.
 
-    One bad file never fails the others: a parser crash becomes a rejected report (re-tried when
-    the parser changes), a file gone or changed since the scan is left for the next run.
+    One bad file never fails the others: an unreadable file gets its reason in the inventory, and a
+    parser crash becomes a rejected report (re-tried when the parser changes).
     """
-    reports = []
-    for sha, rel in items:
-        try:
-            data = (raw_dir / rel).read_bytes()
-        except OSError as err:
-            on_skip(rel, f"unreadable at parse time: {type(err).__name__}: {err.strerror or err}")
+    rows, reports = [], []
+    for rel, _ in items:
+        row, data = read_file(raw_dir, rel)
+        rows.append(row)
+        sha = row[1]
+        if data is None or sha in parsed:
             continue
-        if hashlib.sha256(data).hexdigest() != sha:
-            on_skip(rel, "changed since the scan; the next run parses the new content")
-            continue
+        parsed.add(sha)
         try:
             reports.append(parse_report(data, rel))
         except Exception as err:  # noqa: BLE001 - any parser bug must stay one report's problem
@@ -235,7 +283,7 @@ def parse_paths(raw_dir: Path, items: list[tuple[str, str]],
                 file=rel, sha256=sha, size=len(data), status=STATUS_REJECTED,
                 reason=f"parser_error: {type(err).__name__}: {err}",
                 issues=[Issue("parser_error", f"{type(err).__name__}: {err}")]))
-    return reports
+    return rows, reports
 
 
 def _to_tables(reports: list[ParsedReport], version: str) -> dict[str, pa.Table]:

@@ -2,93 +2,105 @@
 
 import os
 
-
 import dagster as dg
 
 from ...lib import ingest
 from ...lib.landing import LANDING_TABLES, load_landing
 from ...lib.paths import raw_dir, warehouse
 
-# The parse stage fans out to a fixed number of shards (by content hash), each one step: the
+# The parse stage fans out to a fixed number of shards (by file path), each one step: the
 # multiprocess executor runs them in parallel processes here, a distributed executor (dagster-dask,
 # dagster-k8s, dagster-celery) on other machines. Static, not dynamic, steps so that every executor
 # can plan them; OGI_PARSE_SHARDS sets how many (read when the definitions load).
 PARSE_SHARDS = int(os.environ.get("OGI_PARSE_SHARDS", "8"))
-# Reports per Parquet chunk: bounds a shard's memory and keeps its progress if a run dies.
+# Files per Parquet chunk: bounds a shard's memory and keeps its progress if a run dies.
 CHUNK_SIZE = 2000
 
 
-@dg.asset(group_name="ingestion", kinds={"python", "parquet"})
-def raw_report_files(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
-    """Every file of the landing zone (raw/) with its SHA-256; unchanged files keep their hash."""
+@dg.op(out={"listing": dg.Out(), "parser_version": dg.Out(str),
+            **{f"shard_{i}": dg.Out() for i in range(PARSE_SHARDS)}})
+def plan_ingest(context: dg.OpExecutionContext):
+    """List raw/ (no file is read here), drop the cache of other parser versions, and deal the files
+    to read out to the shards."""
     layout = warehouse()
-    previous = ingest.read_inventory(layout.inventory)
-    current = ingest.scan_raw(raw_dir(), previous)
-    ingest.write_atomically(current, layout.inventory)
-    change = ingest.compare_inventories(previous, current)
-    context.log.info(
-        f"[ingest] {change.files} files in {raw_dir()}: {change.added} new, {change.changed} changed, "
-        f"{change.removed} removed, {change.unreadable} unreadable")
-    return dg.MaterializeResult(metadata={
-        "files": change.files, "added": change.added, "changed": change.changed,
-        "removed": change.removed, "unreadable": change.unreadable,
-    })
-
-
-@dg.op(ins={"after_scan": dg.In(dg.Nothing)})
-def prepare_parse_cache(context: dg.OpExecutionContext) -> str:
-    """Drop the cache of other parser versions and say how much is left to parse.
-
-    Returns the parser version, so that every shard of the run writes under the same one.
-    """
-    layout = warehouse()
+    listing = ingest.list_raw(raw_dir(), ingest.read_inventory(layout.inventory))
     cache = ingest.ParseCache(layout.parse_cache)
     dropped = cache.drop_other_versions()
     if dropped:
         context.log.info(f"[parse] parser changed: cache of versions {', '.join(dropped)} dropped")
-    todo = ingest.contents_to_parse(ingest.read_inventory(layout.inventory), cache)
-    context.log.info(f"[parse] {len(todo)} new contents to parse ({len(cache.parsed_hashes())} already "
-                     f"in the cache), in {PARSE_SHARDS} shards")
-    return cache.version
+    todo = ingest.files_to_read(listing, cache)
+    context.log.info(f"[ingest] {listing.num_rows} files in {raw_dir()}: {len(todo)} to read in "
+                     f"{PARSE_SHARDS} shards (new, touched, or not parsed by this parser version)")
+    yield dg.Output(listing, "listing")
+    yield dg.Output(cache.version, "parser_version")
+    for shard in range(PARSE_SHARDS):
+        yield dg.Output([item for item in todo if ingest.shard_of(item[0], PARSE_SHARDS) == shard],
+                        f"shard_{shard}")
 
 
 def _parse_shard_op(shard: int) -> dg.OpDefinition:
     @dg.op(name=f"parse_shard_{shard}")
-    def parse_shard(context: dg.OpExecutionContext, parser_version: str) -> int:
-        layout = warehouse()
-        cache = ingest.ParseCache(layout.parse_cache, parser_version)
-        todo = [item for item in ingest.contents_to_parse(ingest.read_inventory(layout.inventory), cache)
-                if ingest.shard_of(item[0], PARSE_SHARDS) == shard]
-        parsed = rejected = 0
+    def parse_shard(context: dg.OpExecutionContext, parser_version: str, todo: list) -> ingest.ShardResult:
+        """Read, hash and parse this shard's files in chunks, each chunk written as it is done."""
+        cache = ingest.ParseCache(warehouse().parse_cache, parser_version)
+        parsed = cache.parsed_hashes()
+        result = ingest.ShardResult()
         for start in range(0, len(todo), CHUNK_SIZE):
-            reports = ingest.parse_paths(
-                raw_dir(), todo[start:start + CHUNK_SIZE],
-                on_skip=lambda path, why: context.log.warning(f"[parse] {path}: {why}"))
-            cache.write_chunk(reports)
-            parsed += len(reports)
-            rejected += sum(r.status == "rejected" for r in reports)
-            context.log.info(f"[parse] shard {shard}: {parsed}/{len(todo)} reports ({rejected} rejected)")
-        return parsed
+            rows, reports = ingest.read_and_parse(raw_dir(), todo[start:start + CHUNK_SIZE], parsed)
+            if reports:
+                cache.write_chunk(reports)
+            result.add(rows, reports)
+            context.log.info(f"[parse] shard {shard}: {len(result.files)}/{len(todo)} files read, "
+                             f"{result.parsed} new contents parsed ({result.rejected} rejected)")
+        return result
 
     return parse_shard
-
-
-@dg.op(ins={f"shard_{i}": dg.In(int) for i in range(PARSE_SHARDS)})
-def count_parsed(context: dg.OpExecutionContext, **parsed_by_shard: int) -> int:
-    total = sum(parsed_by_shard.values())
-    context.log.info(f"[parse] {total} reports parsed")
-    return total
 
 
 _SHARD_OPS = [_parse_shard_op(i) for i in range(PARSE_SHARDS)]
 
 
-@dg.graph_asset(group_name="ingestion", kinds={"python", "parquet"},
-                ins={"raw_report_files": dg.AssetIn(dagster_type=dg.Nothing)})
-def parsed_reports(raw_report_files):
-    """Parse every content not yet in the parse cache, sharded by hash over the executor's workers."""
-    version = prepare_parse_cache(after_scan=raw_report_files)
-    return count_parsed(**{f"shard_{i}": op(parser_version=version) for i, op in enumerate(_SHARD_OPS)})
+@dg.op(out={"raw_report_files": dg.Out(dg.Nothing), "parsed_reports": dg.Out(dg.Nothing)},
+       ins={"listing": dg.In(), **{f"shard_{i}": dg.In() for i in range(PARSE_SHARDS)}})
+def record_inventory(context: dg.OpExecutionContext, listing, **shards: ingest.ShardResult):
+    """The inventory, written only now: a run killed earlier leaves the previous one, whose
+    unchanged files the next run need not read again."""
+    layout = warehouse()
+    previous = ingest.read_inventory(layout.inventory)
+    total = ingest.ShardResult.merged(shards.values())
+    inventory = ingest.complete_inventory(listing, total.files)
+    ingest.write_atomically(inventory, layout.inventory)
+    change = ingest.compare_inventories(previous, inventory)
+    context.log.info(f"[parse] {len(total.files)} files read, {total.parsed} new contents parsed "
+                     f"({total.rejected} rejected); the other files' contents were parsed before")
+    context.log.info(
+        f"[ingest] {change.files} files in {raw_dir()}: {change.added} new, {change.changed} changed, "
+        f"{change.removed} removed, {change.unreadable} unreadable")
+    yield dg.Output(None, "raw_report_files", metadata={
+        "files": change.files, "added": change.added, "changed": change.changed,
+        "removed": change.removed, "unreadable": change.unreadable})
+    yield dg.Output(None, "parsed_reports", metadata={
+        "files_read": len(total.files), "parsed": total.parsed, "rejected": total.rejected})
+
+
+@dg.graph_multi_asset(
+    group_name="ingestion",
+    outs={
+        "raw_report_files": dg.AssetOut(
+            kinds={"python", "parquet"},
+            description="Every file of the landing zone (raw/) with its SHA-256 or why it is unreadable."),
+        "parsed_reports": dg.AssetOut(
+            kinds={"python", "parquet"},
+            description="The parse cache: every content of raw/ parsed once per parser version."),
+    },
+)
+def ingested_raw_files():
+    """List raw/, then read each new or touched file once, in shards spread over the executor's
+    workers: the shard hashes it and parses it unless its content is already in the cache."""
+    listing, version, *todo = plan_ingest()
+    rows = {f"shard_{i}": op(parser_version=version, todo=todo[i]) for i, op in enumerate(_SHARD_OPS)}
+    files, parsed = record_inventory(listing=listing, **rows)
+    return {"raw_report_files": files, "parsed_reports": parsed}
 
 
 @dg.multi_asset(
