@@ -116,12 +116,19 @@ class Segment:
 def is_page_furniture(line: str, label_waits: bool = False) -> bool:
     """A page header/footer line. `label_waits`: a row label still waits for its numbers, so a
     dashed number (`- 3 -`) is read as that row's cells rather than as a page number."""
+    furniture = _furniture(line)
+    return not label_waits if furniture is None else furniture
+
+
+def _furniture(line: str) -> bool | None:
+    """Whether a line is a page header/footer; None for a dashed number, which is one only when no
+    row label waits (see is_page_furniture): one pass of the tests tells both cases."""
     if line.isdigit() or not _FURNITURE_MARK.search(line):
         return False  # the usual line: no mark of a page header or footer
     if m := _PAGE_MARK.fullmatch(line):
         return not m["page"] or int(m["page"]) <= int(m["pages"])
     if _DASHED_PAGE_NUMBER.fullmatch(line):
-        return not label_waits
+        return None
     return bool(_REPEATED_TITLE.fullmatch(line))
 
 
@@ -283,13 +290,6 @@ def _simple_row_by_cells(line: str) -> tuple[tuple[str | None, ...], tuple[str |
 # whether a label waits for its numbers (a dashed page number).
 _SKIP, _ROW, _LABELS, _CELLS = range(4)
 _DASHED, _PAGE_NUMBER = 1, 2
-
-
-def _furniture(line: str) -> bool | None:
-    """is_page_furniture(line, label_waits) where it does not depend on label_waits, else None."""
-    if is_page_furniture(line, True):
-        return True
-    return None if is_page_furniture(line, False) else False
 
 
 @lru_cache(maxsize=_LINE_CACHE)  # zero rows, labels and header lines recur in most reports
