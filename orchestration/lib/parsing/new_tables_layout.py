@@ -253,12 +253,17 @@ def simple_row(line: str) -> tuple[tuple[str | None, ...], tuple[str | None, ...
 
 
 @lru_cache(maxsize=4096)  # row labels repeat from report to report, their numbers do not
-def _label_cells(head: str, piped: bool) -> tuple[str | None, ...]:
-    """The label cells of a row's text before its values; () when one of them is a value."""
-    parts = list(map(str.strip, head.split("|"))) if piped else head.split()
+def _label_cells(head: str, piped: bool) -> tuple[str | None, ...] | None:
+    """_label_of a row's text before its values."""
+    return _label_of(list(map(str.strip, head.split("|"))) if piped else head.split(), piped)
+
+
+def _label_of(parts: list[str], piped: bool) -> tuple[str | None, ...] | None:
+    """The label cells of a row from its stripped pieces before the values; None when one of them
+    is a value."""
     label = [(p if p.isprintable() and " " not in p else _SPACES.sub("", p)) or None for p in parts]
     if any(c is not None and is_value(c) for c in label):
-        return ()
+        return None
     if not piped and len(label) > 1:
         label = ["".join(label)]  # PDF text: spaces inside one label
     return tuple(label)
@@ -277,12 +282,8 @@ def _simple_row_by_cells(line: str) -> tuple[tuple[str | None, ...], tuple[str |
     values = parts[k:]
     if not any(values):
         return None
-    label = [(p if p.isprintable() and " " not in p else _SPACES.sub("", p)) or None for p in parts[:k]]
-    if any(c is not None and is_value(c) for c in label):
-        return None
-    if "|" not in line and len(label) > 1:
-        label = ["".join(label)]  # PDF text: spaces inside one label
-    return tuple(label), tuple(v or None for v in values)
+    label = _label_of(parts[:k], "|" in line)
+    return None if label is None else (label, tuple(v or None for v in values))
 
 
 # How segments() takes a line: skip it, a whole row, label text only, or cell by cell; and
