@@ -252,18 +252,14 @@ class ShardResult:
 
     @classmethod
     def merged(cls, results) -> ShardResult:
-        total = cls()
-        for result in results:
-            total.files.extend(result.files)
-            total.parsed += result.parsed
-            total.rejected += result.rejected
-        return total
+        return cls([row for result in results for row in result.files], sum(r.parsed for r in results),
+                   sum(r.rejected for r in results))
 
 
-def read_and_parse(raw_dir: Path, items: list[tuple[str, str | None]], parsed: set[str]
+def read_and_parse(raw_dir: Path, items: list[tuple[str, str | None]], known: set[str]
                    ) -> tuple[list[tuple], list[ParsedReport]]:
-    """Read each (path, known sha256) item once: its inventory row, and its report unless the
-    content is in `parsed` (the cache, or a copy read earlier in this call), which it is added to.
+    """Read each (path, expected sha256) item once: its inventory row, and its report unless the
+    content is `known` (in the cache, or a copy read earlier), which it then becomes.
 
     One bad file never fails the others: an unreadable file gets its reason in the inventory, and a
     parser crash becomes a rejected report (re-tried when the parser changes).
@@ -273,9 +269,9 @@ def read_and_parse(raw_dir: Path, items: list[tuple[str, str | None]], parsed: s
         row, data = read_file(raw_dir, rel)
         rows.append(row)
         sha = row[1]
-        if data is None or sha in parsed:
+        if data is None or sha in known:
             continue
-        parsed.add(sha)
+        known.add(sha)
         try:
             reports.append(parse_report(data, rel))
         except Exception as err:  # noqa: BLE001 - any parser bug must stay one report's problem

@@ -43,10 +43,10 @@ def _parse_shard_op(shard: int) -> dg.OpDefinition:
     def parse_shard(context: dg.OpExecutionContext, parser_version: str, todo: list) -> ingest.ShardResult:
         """Read, hash and parse this shard's files in chunks, each chunk written as it is done."""
         cache = ingest.ParseCache(warehouse().parse_cache, parser_version)
-        parsed = cache.parsed_hashes()
+        known = cache.parsed_hashes()
         result = ingest.ShardResult()
         for start in range(0, len(todo), CHUNK_SIZE):
-            rows, reports = ingest.read_and_parse(raw_dir(), todo[start:start + CHUNK_SIZE], parsed)
+            rows, reports = ingest.read_and_parse(raw_dir(), todo[start:start + CHUNK_SIZE], known)
             if reports:
                 cache.write_chunk(reports)
             result.add(rows, reports)
