@@ -1,11 +1,12 @@
-{# Pivot helpers over a long (key, value) group: one key, or a sum that is null unless every part is present. #}
-{% macro key_value(key) -%}
-    max(value) filter (where key = '{{ key }}')
+{# Keys as SQL string literals: an IN list, or the columns of a PIVOT. #}
+{% macro quoted(keys) -%}
+    '{{ keys | join("', '") }}'
 {%- endmacro %}
 
+{# Over a pivot with one column per key: one key's value, or the sum of several, null unless every part is present. #}
 {% macro sum_of_keys(keys) -%}
-    case when count(value) filter (where key in ('{{ keys | join("', '") }}')) = {{ keys | length }}
-         then sum(value) filter (where key in ('{{ keys | join("', '") }}')) end
+    case when {% for key in keys %}"{{ key }}" is not null{{ ' and ' if not loop.last }}{% endfor %}
+         then "{{ keys | join('" + "') }}" end
 {%- endmacro %}
 
 {% macro safe_ratio(numerator, denominator) -%}

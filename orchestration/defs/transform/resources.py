@@ -7,9 +7,12 @@ import json
 import os
 import subprocess
 import sys
+from functools import cached_property
+from importlib.metadata import version as installed_version
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging.version import Version
 
 from ...lib.paths import DBT_PROJECT_DIR
 
@@ -49,4 +52,14 @@ def _readable(manifest: Path) -> bool:
     return True
 
 
-dbt_resource = DbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+class LocalDbtCliResource(DbtCliResource):
+    """dagster-dbt asks `dbt --version` for the version on every `dbt build`; that command also asks
+    PyPI for the latest release (two requests, up to 1 s each, and network access at run time).
+    DBT_EXECUTABLE is this venv's dbt, so the installed package says the same without either."""
+
+    @cached_property
+    def _cli_version(self) -> Version:
+        return Version(installed_version("dbt-core"))
+
+
+dbt_resource = LocalDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
