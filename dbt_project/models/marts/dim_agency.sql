@@ -1,7 +1,8 @@
 -- Agencies as named in their reports. Place names come from the name itself (省/市/区/县 …);
 -- a name without its province (安康市工信局) leaves province null rather than guessing.
 with names as (
-    select agency, any_value(agency_raw order by year desc) as agency_name_raw
+    -- by name too: a simplified and a traditional copy of one year would otherwise pick either
+    select agency, any_value(agency_raw order by year desc, agency_raw) as agency_name_raw
     from {{ ref('int_report_contents') }}
     where agency is not null
     group by agency
