@@ -37,7 +37,8 @@ def test_sensor_fires_on_new_or_changed_content_only(tmp_path, monkeypatch):
     import shutil
 
     from orchestration.defs.ingestion.sensors import raw_folder_sensor
-    from orchestration.lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV
+    from orchestration.lib import ingest
+    from orchestration.lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV, WarehouseLayout
     from tests.conftest import SEEDS
 
     raw = tmp_path / "raw"
@@ -53,7 +54,12 @@ def test_sensor_fires_on_new_or_changed_content_only(tmp_path, monkeypatch):
     first, cursor = tick(None)
     assert isinstance(first, dg.RunRequest) and first.run_key == cursor
     again, same = tick(cursor)
-    assert isinstance(again, dg.SkipReason) and same == cursor
+    assert isinstance(again, dg.SkipReason) and same == cursor  # requested already
+    # The run records the inventory; from then on raw/ matches it.
+    listing = ingest.list_raw(raw)
+    ingest.write_atomically(ingest.complete_inventory(listing, [ingest.read_file(raw, "a.txt")[0]]),
+                            WarehouseLayout(tmp_path / "warehouse").inventory)
+    assert isinstance(tick(cursor)[0], dg.SkipReason)
     os.utime(raw / "a.txt", (1, 1))  # touched, same bytes
     assert isinstance(tick(cursor)[0], dg.SkipReason)
     shutil.copy(SEEDS["000"], raw / "b.txt")

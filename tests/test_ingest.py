@@ -16,9 +16,16 @@ def _raw(tmp_path, names=("000", "003")):
     return raw
 
 
+def _inventory(raw, previous=None):
+    """The inventory a run records: the listing, completed by reading the files it did not know."""
+    listing = ingest.list_raw(raw, previous)
+    return ingest.complete_inventory(
+        listing, [ingest.read_file(raw, path)[0] for path, _ in ingest.files_to_read(listing)])
+
+
 def test_listing_reads_no_file_and_keeps_the_hashes_of_untouched_files(tmp_path, monkeypatch):
     raw = _raw(tmp_path)
-    first = ingest.scan_raw(raw)
+    first = _inventory(raw)
     assert first["path"].to_pylist() == [SEEDS["000"].name, SEEDS["003"].name]
     assert first["sha256"][0].as_py() == "b20fffd11f6ddaffdb458fccf7efeed91958fcf3118f9c5e14fb313a625a016c"
 
@@ -31,7 +38,7 @@ def test_listing_reads_no_file_and_keeps_the_hashes_of_untouched_files(tmp_path,
     assert read == []
     assert listing["sha256"].to_pylist() == [first["sha256"][0].as_py(), None, None]
     assert ingest.files_to_read(listing) == [(SEEDS["003"].name, None), ("new.txt", None)]
-    second = ingest.scan_raw(raw, first)
+    second = _inventory(raw, first)
     assert read == [SEEDS["003"].name, "new.txt"]
     change = ingest.compare_inventories(first, second)
     assert (change.files, change.added, change.changed, change.removed) == (3, 1, 0, 0)
@@ -44,7 +51,7 @@ def test_a_shard_reads_each_file_once_and_parses_each_content_once(tmp_path):
     listing = ingest.list_raw(raw)
     (raw / "gone.txt").unlink()  # removed between the listing and the read
     cache = ingest.ParseCache(tmp_path / "parsed", version="v1")
-    cache.write_chunk([ParsedReport(file="old.txt", sha256=ingest.scan_raw(raw)["sha256"][1].as_py(), size=1)])
+    cache.write_chunk([ParsedReport(file="old.txt", sha256=_inventory(raw)["sha256"][1].as_py(), size=1)])
     parsed = cache.parsed_hashes()
     rows, reports = ingest.read_and_parse(raw, ingest.files_to_read(listing, cache), parsed)
     by_path = {row[0]: row for row in rows}
@@ -63,7 +70,7 @@ def test_links_out_of_raw_and_unreadable_files_are_listed_with_a_reason(tmp_path
     locked = raw / "locked.txt"
     locked.write_text("x", encoding="utf-8")
     locked.chmod(0)
-    rows = {r["path"]: r for r in ingest.scan_raw(raw).to_pylist()}
+    rows = {r["path"]: r for r in _inventory(raw).to_pylist()}
     assert rows["link.txt"]["sha256"] is None
     assert "outside the raw directory" in rows["link.txt"]["read_error"]
     if os.geteuid() != 0:  # root reads anything
@@ -89,14 +96,31 @@ def test_parse_cache_is_per_parser_version_and_chunks_appear_whole(tmp_path):
     assert not cache.dir.exists()
 
 
-def test_inventory_fingerprint_ignores_mtime(tmp_path):
+def test_pending_changes_read_only_touched_known_files(tmp_path, monkeypatch):
     raw = _raw(tmp_path, ("000",))
-    before = ingest.inventory_fingerprint(ingest.scan_raw(raw))
-    path = raw / SEEDS["000"].name
-    os.utime(path, (1, 1))
-    assert ingest.inventory_fingerprint(ingest.scan_raw(raw)) == before
-    path.write_bytes(path.read_bytes() + b"\n")
-    assert ingest.inventory_fingerprint(ingest.scan_raw(raw)) != before
+    name = SEEDS["000"].name
+    assert [path for path, _ in ingest.pending_changes(raw, None)] == [name]
+    inventory = _inventory(raw)
+    assert ingest.pending_changes(raw, inventory) == []
+
+    read = []
+    real = ingest.read_file
+    monkeypatch.setattr(ingest, "read_file", lambda root, rel: read.append(rel) or real(root, rel))
+    os.utime(raw / name, (1, 1))  # touched, same bytes: read to tell, and no change
+    (raw / "new.txt").write_text("2019年报告", encoding="utf-8")
+    changes = ingest.pending_changes(raw, inventory)
+    assert read == [name]  # the new file is left for the run to read
+    assert [(path, change.split(":")[0]) for path, change in changes] == [("new.txt", "new")]
+
+    (raw / name).write_bytes((raw / name).read_bytes() + b"\n")
+    (raw / "new.txt").unlink()
+    assert [(path, change.split(":")[0]) for path, change in ingest.pending_changes(raw, inventory)] == [
+        (name, "changed")]
+    (raw / name).unlink()
+    assert ingest.pending_changes(raw, inventory) == [(name, "removed")]
+    # The same change against another inventory is another run request.
+    removed = [(name, "removed")]
+    assert ingest.changes_fingerprint(inventory, removed) != ingest.changes_fingerprint(None, removed)
 
 
 def test_landing_reads_the_version_the_parse_stage_wrote(tmp_path):

@@ -97,12 +97,6 @@ def list_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
     return _table(rows, INVENTORY_SCHEMA)
 
 
-def scan_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
-    """list_raw with the missing hashes computed: the whole inventory, for a sensor's fingerprint."""
-    listing = list_raw(raw_dir, previous)
-    return complete_inventory(listing, [read_file(raw_dir, path)[0] for path, _ in files_to_read(listing)])
-
-
 def _os_error(err: OSError) -> str:
     return f"{type(err).__name__}: {err.strerror or err}"
 
@@ -312,8 +306,35 @@ def _table(rows: list[tuple], schema: pa.Schema) -> pa.Table:
     return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)], schema=schema)
 
 
-def inventory_fingerprint(inventory: pa.Table) -> str:
+def pending_changes(raw_dir: Path, inventory: pa.Table | None) -> list[tuple[str, str]]:
+    """What a run would ingest now, as (path, change) pairs in path order; empty when raw/ matches
+    the inventory. A new path is a change whatever its bytes, so none is read here (the run reads
+    it once); a known file whose size or mtime moved is hashed, so that touching it is no change."""
+    before = {} if inventory is None else {
+        path: (sha, error) for path, sha, error in zip(
+            *(inventory[c].to_pylist() for c in ("path", "sha256", "read_error")))}
+    changes = []
+    for path, sha, size, mtime, error in zip(*(list_raw(raw_dir, inventory)[c].to_pylist()
+                                              for c in INVENTORY_SCHEMA.names)):
+        known = before.pop(path, None)
+        if known is None:
+            changes.append((path, f"new: {error or f'{size} bytes, mtime {mtime}'}"))
+            continue
+        if sha is None and error is None:
+            _, sha, _, _, error = read_file(raw_dir, path)[0]
+        if (sha, error) != known:
+            changes.append((path, f"changed: {sha or error}"))
+    return changes + [(path, "removed") for path in sorted(before)]
+
+
+def changes_fingerprint(inventory: pa.Table | None, changes: list[tuple[str, str]]) -> str:
+    """Names a set of changes to the inventory they apply to, so that a file removed and added back
+    later is a new run request, not the one already made."""
     digest = hashlib.sha256()
-    for path, sha in sorted(zip(inventory["path"].to_pylist(), inventory["sha256"].to_pylist())):
-        digest.update(f"{path}\0{sha}\n".encode())
+    if inventory is not None:
+        for path, sha in zip(inventory["path"].to_pylist(), inventory["sha256"].to_pylist()):
+            digest.update(f"{path}\0{sha}\n".encode())
+    digest.update(b"\1")
+    for path, change in changes:
+        digest.update(f"{path}\0{change}\n".encode())
     return digest.hexdigest()
