@@ -313,9 +313,9 @@ def pending_changes(raw_dir: Path, inventory: pa.Table | None) -> list[tuple[str
     before = {} if inventory is None else {
         path: (sha, error) for path, sha, error in zip(
             *(inventory[c].to_pylist() for c in ("path", "sha256", "read_error")))}
+    listing = list_raw(raw_dir, inventory)
     changes = []
-    for path, sha, size, mtime, error in zip(*(list_raw(raw_dir, inventory)[c].to_pylist()
-                                              for c in INVENTORY_SCHEMA.names)):
+    for path, sha, size, mtime, error in zip(*(listing[c].to_pylist() for c in INVENTORY_SCHEMA.names)):
         known = before.pop(path, None)
         if known is None:
             changes.append((path, f"new: {error or f'{size} bytes, mtime {mtime}'}"))
