@@ -15,7 +15,7 @@ copy of the repository benchmarks itself, not the installed checkout):
    each stage's lines;
 3. the incremental run: 1% more files (seed 1, own names) added to the same landing zone, run
    again, checking from the `[parse] N files read, M new contents parsed` line that only those
-   were read and parsed.
+   were read and parsed; then one sensor tick (raw/ against the inventory: nothing pending).
 
 Corpora are kept under --work (default /tmp/ogi-benchmark) and reused when complete;
 warehouses are always fresh. Nothing is written inside the repository.
@@ -50,6 +50,7 @@ sys.path.insert(0, str(ROOT))
 
 from orchestration.lib import ingest  # noqa: E402
 from orchestration.lib.parsing import parse_report  # noqa: E402
+from orchestration.lib.paths import WarehouseLayout  # noqa: E402
 from orchestration.lib.synthetic import read_truth  # noqa: E402
 from orchestration.lib.synthetic.corpus import TRUTH_FILE, generate_corpus  # noqa: E402
 
@@ -308,16 +309,20 @@ def pipeline(work: Path, n: int, workers: int, gen_workers: int) -> dict:
     print(f"incremental ogi run after adding {added_files} files …", file=sys.stderr, flush=True)
     warm_up["incremental"] = read_every_file(raw)
     incremental = ogi_run(raw, warehouse, workers, work / f"run-{n}-incremental.log")
+    started = time.monotonic()
+    changes = ingest.pending_changes(raw, ingest.read_inventory(WarehouseLayout(warehouse).inventory))
+    sensor_tick = (time.monotonic() - started, len(changes))
     parsed = incremental.find(PARSED)
     parsed_full = full.find(PARSED)
-    ingest = incremental.find(INGEST)
+    ingest_line = incremental.find(INGEST)
     return {
         "n": n, "full": full, "incremental": incremental, "added_files": added_files, "warm_up": warm_up,
+        "sensor_tick": sensor_tick,
         "parsed_full": f"{parsed_full.group(2)} of {parsed_full.group(1)} read" if parsed_full else "?",
         "new_contents": new_contents,
         "parsed_new": int(parsed.group(2)) if parsed else None,
         "read_new": int(parsed.group(1)) if parsed else None,
-        "ingest_new": int(ingest.group(2)) if ingest else None,
+        "ingest_new": int(ingest_line.group(2)) if ingest_line else None,
     }
 
 
@@ -414,9 +419,12 @@ def main() -> int:
     for r in results:
         ok = (r["parsed_new"] == r["new_contents"] and r["ingest_new"] == r["read_new"] == r["added_files"])
         ratio = r["incremental"].wall / r["full"].wall
+        files_after = r["n"] + r["added_files"]
         print(f"- N={r['n']}: added {r['added_files']} files ({r['new_contents']} contents new to raw/); "
               f"the run saw {r['ingest_new']} new files, read {r['read_new']} and parsed {r['parsed_new']} contents: "
-              f"{'only the new ones' if ok else 'MISMATCH'}. Incremental / full wall time = {ratio:.2f}.")
+              f"{'only the new ones' if ok else 'MISMATCH'}. Incremental / full wall time = {ratio:.2f}. "
+              f"Then a sensor tick over the {files_after} files took {r['sensor_tick'][0]:.1f} s "
+              f"({r['sensor_tick'][1]} changes pending).")
         for kind in ("full", "incremental"):
             for _, line in r[kind].lines:
                 if r[kind].returncode and line.startswith("ogi run:") and "→" not in line:
