@@ -125,7 +125,7 @@ def _shard_pass(home: Path) -> float:
     _, files = _corpus_files(home)
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        _, reports = ingest.read_and_parse(home / "raw", [(name, None) for name, _ in files], set())
+        _, reports = ingest.read_and_parse(home / "raw", [name for name, _ in files], set())
         ingest.ParseCache(Path(tmp), "benchmark").write_chunk(reports)
         return len(files) / (time.perf_counter() - started)
 

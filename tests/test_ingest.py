@@ -20,7 +20,7 @@ def _inventory(raw, previous=None):
     """The inventory a run records: the listing, completed by reading the files it did not know."""
     listing = ingest.list_raw(raw, previous)
     return ingest.complete_inventory(
-        listing, [ingest.read_file(raw, path)[0] for path, _ in ingest.files_to_read(listing)])
+        listing, [ingest.read_file(raw, path)[0] for path in ingest.files_to_read(listing)])
 
 
 def test_listing_reads_no_file_and_keeps_the_hashes_of_untouched_files(tmp_path, monkeypatch):
@@ -37,7 +37,7 @@ def test_listing_reads_no_file_and_keeps_the_hashes_of_untouched_files(tmp_path,
     listing = ingest.list_raw(raw, first)
     assert read == []
     assert listing["sha256"].to_pylist() == [first["sha256"][0].as_py(), None, None]
-    assert ingest.files_to_read(listing) == [(SEEDS["003"].name, None), ("new.txt", None)]
+    assert ingest.files_to_read(listing) == [SEEDS["003"].name, "new.txt"]
     second = _inventory(raw, first)
     assert read == [SEEDS["003"].name, "new.txt"]
     change = ingest.compare_inventories(first, second)

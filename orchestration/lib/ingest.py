@@ -129,18 +129,18 @@ def read_file(raw_dir: Path, rel: str) -> tuple[tuple, bytes | None]:
     return (rel, hashlib.sha256(data).hexdigest(), len(data), stat.st_mtime_ns, None), data
 
 
-def files_to_read(listing: pa.Table, cache: ParseCache | None = None) -> list[tuple[str, str | None]]:
-    """(path, known sha256 or None) of every file to read: each one not hashed yet and, given the
-    parse cache, one path per known content missing from it (all of them after a parser change)."""
+def files_to_read(listing: pa.Table, cache: ParseCache | None = None) -> list[str]:
+    """Every file to read: each one not hashed yet and, given the parse cache, one path per known
+    content missing from it (all of them after a parser change)."""
     done = cache.parsed_hashes() if cache else None
-    todo: list[tuple[str, str | None]] = []
+    todo: list[str] = []
     wanted: set[str] = set()
     for path, sha, error in zip(*(listing[c].to_pylist() for c in ("path", "sha256", "read_error"))):
         if error is None and sha is None:
-            todo.append((path, None))
+            todo.append(path)
         elif done is not None and sha and sha not in done and sha not in wanted:
             wanted.add(sha)
-            todo.append((path, sha))
+            todo.append(path)
     return todo
 
 
@@ -250,16 +250,15 @@ class ShardResult:
                    sum(r.rejected for r in results))
 
 
-def read_and_parse(raw_dir: Path, items: list[tuple[str, str | None]], known: set[str]
-                   ) -> tuple[list[tuple], list[ParsedReport]]:
-    """Read each (path, expected sha256) item once: its inventory row, and its report unless the
-    content is `known` (in the cache, or a copy read earlier), which it then becomes.
+def read_and_parse(raw_dir: Path, paths: list[str], known: set[str]) -> tuple[list[tuple], list[ParsedReport]]:
+    """Read each file once: its inventory row, and its report unless its content is `known` (in
+    the cache, or a copy read earlier), which it then becomes.
 
     One bad file never fails the others: an unreadable file gets its reason in the inventory, and a
     parser crash becomes a rejected report (re-tried when the parser changes).
     """
     rows, reports = [], []
-    for rel, _ in items:
+    for rel in paths:
         row, data = read_file(raw_dir, rel)
         rows.append(row)
         sha = row[1]

@@ -34,7 +34,7 @@ def plan_ingest(context: dg.OpExecutionContext):
     yield dg.Output(listing, "listing")
     yield dg.Output(cache.version, "parser_version")
     for shard in range(PARSE_SHARDS):
-        yield dg.Output([item for item in todo if ingest.shard_of(item[0], PARSE_SHARDS) == shard],
+        yield dg.Output([path for path in todo if ingest.shard_of(path, PARSE_SHARDS) == shard],
                         f"shard_{shard}")
 
 
