@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from .defs.executors import FORKSERVER, STEP_SERVER_PRELOAD
+from .defs.executors import STEP_SERVER_PRELOAD, multiprocess_execution
 from .lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV, WarehouseLayout
 
 
@@ -111,7 +111,7 @@ def run_pipeline(raw: Path, warehouse_dir: Path, workers: int = 1) -> RunOutcome
                     result = _pipeline_job().execute_in_process(
                         run_config=run_config, instance=instance, raise_on_error=False)
             else:
-                run_config["execution"] = {"config": {"multiprocess": {"max_concurrent": workers, "start_method": FORKSERVER}}}
+                run_config["execution"] = multiprocess_execution(max_concurrent=workers)
                 with _step_server():
                     result = dg.execute_job(dg.reconstructable(_pipeline_job), instance, run_config=run_config)
             failed = {e.step_key: _root_cause(e.step_failure_data.error)

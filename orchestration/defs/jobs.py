@@ -1,7 +1,7 @@
 import dagster as dg
 from dagster_dask import dask_executor
 
-from .executors import FORKSERVER
+from .executors import multiprocess_execution
 
 # Every asset and check: raw files → parse → landing → dbt → GE checks → published marts.
 pipeline_job = dg.define_asset_job(
@@ -9,7 +9,7 @@ pipeline_job = dg.define_asset_job(
     selection=dg.AssetSelection.all(),
     description="The whole pipeline on the landing zone; `ogi run` executes exactly this job.",
     tags={"dagster/concurrency_key": "ogi_warehouse"},
-    config={"execution": {"config": {"multiprocess": {"start_method": FORKSERVER}}}},
+    config={"execution": multiprocess_execution()},
 )
 
 # The parse stage alone on a Dask cluster: the same assets, another executor. Point the run config

@@ -75,8 +75,8 @@ def list_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
     """
     known: dict[str, tuple[int, int, str]] = {}
     if previous is not None:
-        known = {path: (size, mtime, sha) for path, size, mtime, sha in zip(
-            *(previous[c].to_pylist() for c in ("path", "size", "mtime_ns", "sha256"))) if sha}
+        known = {path: (size, mtime, sha)
+                 for path, size, mtime, sha in _rows(previous, "path", "size", "mtime_ns", "sha256") if sha}
     rows = []
     root = raw_dir.resolve()
     for rel, entry in sorted(_walk(root, ""), key=lambda item: item[0].split("/")):
@@ -135,7 +135,7 @@ def files_to_read(listing: pa.Table, cache: ParseCache | None = None) -> list[st
     done = cache.parsed_hashes() if cache else None
     todo: list[str] = []
     wanted: set[str] = set()
-    for path, sha, error in zip(*(listing[c].to_pylist() for c in ("path", "sha256", "read_error"))):
+    for path, sha, error in _rows(listing, "path", "sha256", "read_error"):
         if error is None and sha is None:
             todo.append(path)
         elif done is not None and sha and sha not in done and sha not in wanted:
@@ -147,13 +147,12 @@ def files_to_read(listing: pa.Table, cache: ParseCache | None = None) -> list[st
 def complete_inventory(listing: pa.Table, read_rows: list[tuple]) -> pa.Table:
     """The listing with the rows of the files the parse stage read (their hash or read error)."""
     read = {row[0]: row for row in read_rows}
-    rows = zip(*(listing[c].to_pylist() for c in INVENTORY_SCHEMA.names))
-    return _table([read.get(row[0], row) for row in rows], INVENTORY_SCHEMA)
+    return _table([read.get(row[0], row) for row in _rows(listing, *INVENTORY_SCHEMA.names)], INVENTORY_SCHEMA)
 
 
 def compare_inventories(previous: pa.Table | None, current: pa.Table) -> InventoryChange:
-    before = dict(zip(previous["path"].to_pylist(), previous["sha256"].to_pylist())) if previous else {}
-    after = dict(zip(current["path"].to_pylist(), current["sha256"].to_pylist()))
+    before = dict(_rows(previous, "path", "sha256")) if previous else {}
+    after = dict(_rows(current, "path", "sha256"))
     return InventoryChange(
         files=len(after),
         added=sum(1 for p in after if p not in before),
@@ -300,6 +299,11 @@ def _to_tables(reports: list[ParsedReport], version: str) -> dict[str, pa.Table]
     }
 
 
+def _rows(table: pa.Table, *columns: str):
+    """The table's rows as tuples of these columns' Python values."""
+    return zip(*(table[c].to_pylist() for c in columns))
+
+
 def _table(rows: list[tuple], schema: pa.Schema) -> pa.Table:
     columns = list(zip(*rows)) if rows else [[] for _ in schema]
     return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)], schema=schema)
@@ -310,11 +314,9 @@ def pending_changes(raw_dir: Path, inventory: pa.Table | None) -> list[tuple[str
     the inventory. A new path is a change whatever its bytes, so none is read here (the run reads
     it once); a known file whose size or mtime moved is hashed, so that touching it is no change."""
     before = {} if inventory is None else {
-        path: (sha, error) for path, sha, error in zip(
-            *(inventory[c].to_pylist() for c in ("path", "sha256", "read_error")))}
-    listing = list_raw(raw_dir, inventory)
+        path: (sha, error) for path, sha, error in _rows(inventory, "path", "sha256", "read_error")}
     changes = []
-    for path, sha, size, mtime, error in zip(*(listing[c].to_pylist() for c in INVENTORY_SCHEMA.names)):
+    for path, sha, size, mtime, error in _rows(list_raw(raw_dir, inventory), *INVENTORY_SCHEMA.names):
         known = before.pop(path, None)
         if known is None:
             changes.append((path, f"new: {error or f'{size} bytes, mtime {mtime}'}"))
@@ -331,7 +333,7 @@ def changes_fingerprint(inventory: pa.Table | None, changes: list[tuple[str, str
     later is a new run request, not the one already made."""
     digest = hashlib.sha256()
     if inventory is not None:
-        for path, sha in zip(inventory["path"].to_pylist(), inventory["sha256"].to_pylist()):
+        for path, sha in _rows(inventory, "path", "sha256"):
             digest.update(f"{path}\0{sha}\n".encode())
     digest.update(b"\1")
     for path, change in changes:

@@ -41,10 +41,9 @@
 {%- set pivoted_keys = keys_read | unique | list -%}  {#- a key can be read alone and in a sum #}
 with selected as (
     -- every selected report, also one without any value (it still is that agency-year's report)
-    select c.sha256, c.agency, c.year, c.template, c.file_path
-    from {{ ref('int_agency_year_selection') }} as s
-    join {{ ref('int_report_contents') }} as c on c.sha256 = s.sha256
-    where s.is_selected
+    select sha256, agency, year, template, file_path
+    from {{ ref('int_agency_year_selection') }}
+    where is_selected
 ),
 value_counts as (
     select

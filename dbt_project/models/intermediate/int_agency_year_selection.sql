@@ -29,6 +29,8 @@ select
     r.sha256,
     r.agency,
     r.year,
+    r.template,
+    r.file_path,
     r.candidate_rank = 1 as is_selected,
     r.n_candidates,
     r.n_failed_checks,

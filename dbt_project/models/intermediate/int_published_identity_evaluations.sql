@@ -2,6 +2,5 @@
 -- the selected ones, taken from the selection (a distinct over the published values computed
 -- that whole view once more only to find them); one without values has only undecided rules.
 {{ evaluate_identities(
-    "(select s.sha256, c.template from " ~ ref('int_agency_year_selection') ~ " as s join "
-    ~ ref('int_report_contents') ~ " as c on c.sha256 = s.sha256 where s.is_selected)",
+    "(select sha256, template from " ~ ref('int_agency_year_selection') ~ " where is_selected)",
     ref('int_published_values')) }}

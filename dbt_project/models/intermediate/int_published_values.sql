@@ -4,10 +4,9 @@
 -- published values with their source text once more than the marts need.
 {{ config(materialized='view') }}
 with selected as (
-    select s.sha256, s.agency, s.year, c.template, c.file_path
-    from {{ ref('int_agency_year_selection') }} as s
-    join {{ ref('int_report_contents') }} as c on c.sha256 = s.sha256
-    where s.is_selected
+    select sha256, agency, year, template, file_path
+    from {{ ref('int_agency_year_selection') }}
+    where is_selected
 ),
 withheld as (
     select sha256, key, string_agg(distinct rule, ', ' order by rule) as withheld_by
