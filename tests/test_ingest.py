@@ -4,7 +4,7 @@ import shutil
 import pyarrow.parquet as pq
 
 from orchestration.lib import ingest
-from orchestration.lib.parsing.model import ParsedReport
+from orchestration.lib.parsing.model import ParsedReport, Provenance
 from tests.conftest import SEEDS
 
 
@@ -87,8 +87,17 @@ def test_parse_cache_is_per_parser_version_and_chunks_appear_whole(tmp_path):
     values = pq.read_table(chunk / "values.parquet").to_pylist()
     assert values == [{"sha256": "abc", "key": "apps.received", "value": 13.0, "source": None,
                        "line": None, "source_text": None, "note": None}]
+    # Repeated strings are stored as codes; a reader still gets the plain columns and values.
+    row = Provenance(line=7, source="table", text="收到申请 | 5 | 3", note="row 1")
+    two = [ParsedReport(file=f"{name}.txt", sha256=name, size=1, values={"a": 5, "b": 3, "c": None},
+                        provenance={"a": row, "b": row}) for name in ("x", "y")]
+    chunk = cache.write_chunk(two)
+    assert pq.read_schema(chunk / "values.parquet") == ingest.VALUES_SCHEMA
+    assert [tuple(v.values()) for v in pq.read_table(chunk / "values.parquet").to_pylist()] == [
+        (name, key, value, *(("table", 7, "收到申请 | 5 | 3", "row 1") if key != "c" else (None,) * 4))
+        for name in ("x", "y") for key, value in (("a", 5.0), ("b", 3.0), ("c", None))]
     (cache.dir / ".chunk-half.tmp").mkdir()  # a killed writer leaves only a hidden temp dir
-    assert len(cache.chunks()) == 1
+    assert len(cache.chunks()) == 2
 
     newer = ingest.ParseCache(tmp_path / "parsed", version="v2")
     assert newer.parsed_hashes() == set()

@@ -216,7 +216,9 @@ class ParseCache:
         tmp = self.dir / f".{name}.tmp"
         tmp.mkdir()
         for table_name, table in tables.items():
-            pq.write_table(table, tmp / f"{table_name}.parquet")
+            # Without the Arrow schema in the file, a reader sees the dictionary-encoded columns
+            # as the plain strings of CHUNK_TABLES (Parquet stores both alike).
+            pq.write_table(table, tmp / f"{table_name}.parquet", store_schema=False)
         final = self.dir / name
         os.replace(tmp, final)
         return final
@@ -275,28 +277,52 @@ def read_and_parse(raw_dir: Path, paths: list[str], known: set[str]) -> tuple[li
 
 
 def _to_tables(reports: list[ParsedReport], version: str) -> dict[str, pa.Table]:
-    # Column lists, not row tuples: a chunk has ~140 values per report, and this runs per chunk.
     report_rows = [(r.sha256, r.file, r.size, r.status, r.reason, r.encoding, r.agency_raw, r.agency,
                     r.year, r.template, r.template_reason, version) for r in reports]
-    values: tuple[list, ...] = tuple([] for _ in VALUES_SCHEMA)
-    sha, key, value, source, line, text, note = values
-    for r in reports:
-        keys = list(r.values)
-        sha.extend([r.sha256] * len(keys))
-        key.extend(keys)
-        value.extend(r.values.values())
-        provenance = [r.provenance.get(k) for k in keys]
-        source.extend([p and p.source for p in provenance])
-        line.extend([p and p.line for p in provenance])
-        text.extend([p and p.text for p in provenance])
-        note.extend([p and p.note for p in provenance])
+    # Columns, not row tuples: a chunk has ~140 values per report. The string columns repeat (a
+    # report's hash on each of its values, a row's label text on each of its cells), so they are
+    # built as codes into their distinct strings: a few thousand instead of 280,000 strings per
+    # chunk, which was most of a shard's time outside the parser.
+    report_of: list[int] = []
+    values: list = []
+    lines: list = []
+    keys, sources, texts, notes = _Codes(), _Codes(), _Codes(), _Codes()
+    for i, r in enumerate(reports):
+        report_keys = list(r.values)
+        report_of.extend([i] * len(report_keys))
+        keys.extend(report_keys)
+        values.extend(r.values.values())
+        provenance = [r.provenance.get(k) for k in report_keys]
+        sources.extend([p and p.source for p in provenance])
+        lines.extend([p and p.line for p in provenance])
+        texts.extend([p and p.text for p in provenance])
+        notes.extend([p and p.note for p in provenance])
+    hashes = pa.DictionaryArray.from_arrays(pa.array(report_of, pa.int32()),
+                                            pa.array([r.sha256 for r in reports], pa.string()))
+    columns = [hashes, keys.array(), pa.array(values, pa.float64()), sources.array(),
+               pa.array(lines, pa.int32()), texts.array(), notes.array()]
     issue_rows = [(r.sha256, i.code, i.message, i.key) for r in reports for i in r.issues]
     return {
         "reports": _table(report_rows, REPORTS_SCHEMA),
-        "values": pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(values, VALUES_SCHEMA)],
-                                       schema=VALUES_SCHEMA),
+        "values": pa.Table.from_arrays(columns, names=VALUES_SCHEMA.names),
         "issues": _table(issue_rows, ISSUES_SCHEMA),
     }
+
+
+class _Codes:
+    """A string column as codes into its distinct strings (an Arrow dictionary array)."""
+
+    def __init__(self) -> None:
+        self._code_of: dict[str, int] = {}
+        self._codes: list[int | None] = []
+
+    def extend(self, strings: list[str | None]) -> None:
+        code_of = self._code_of
+        self._codes.extend([None if s is None else code_of.setdefault(s, len(code_of)) for s in strings])
+
+    def array(self) -> pa.DictionaryArray:
+        return pa.DictionaryArray.from_arrays(pa.array(self._codes, pa.int32()),
+                                              pa.array(list(self._code_of), pa.string()))
 
 
 def _rows(table: pa.Table, *columns: str):
