@@ -197,13 +197,15 @@ def test_dim_agency_places_and_types(pipeline):
 
 
 def test_rerun_parses_nothing_new_and_a_reader_keeps_its_snapshot(pipeline):
-    raw, warehouse, _ = pipeline
+    raw, warehouse, first = pipeline
     before = _query(warehouse, "select * from fct_agency_year order by agency_id, year")
     reader = duckdb.connect(str(warehouse / "published.duckdb"), read_only=True)
     second = _ogi_run(raw, warehouse)
     assert second.returncode == 0, second.stdout + second.stderr
     assert ": 0 to read in 8 shards" in second.stdout  # the listing found every file unchanged
     assert "[parse] 0 files read, 0 new contents parsed" in second.stdout
+    assert "parse issues staged (full rebuild of " in first.stdout
+    assert "parse issues staged (0 new chunks appended)" in second.stdout
     assert reader.execute("select count(*) from fct_agency_year").fetchone() == (8,)
     reader.close()
     assert _query(warehouse, "select * from fct_agency_year order by agency_id, year") == before

@@ -223,10 +223,6 @@ class ParseCache:
         os.replace(tmp, final)
         return final
 
-    def glob(self, table_name: str) -> str:
-        """A read_parquet() pattern over every complete chunk's table."""
-        return str(self.dir / "chunk-*" / f"{table_name}.parquet")
-
 
 def shard_of(path: str, shards: int) -> int:
     """By path, since a new file's hash is known only once its shard has read it."""

@@ -110,13 +110,16 @@ def ingested_raw_files():
            for name in LANDING_TABLES],
 )
 def landing_tables(context: dg.AssetExecutionContext):
-    """Load the inventory, the parse cache, the identity rules and the keys into DuckDB for dbt."""
+    """Load the inventory, the parse cache (only its new chunks, unless the parser changed), the
+    identity rules and the keys into DuckDB for dbt."""
     layout = warehouse()
     cache = ingest.ParseCache.in_use(layout.parse_cache)
     counts = load_landing(layout, ingest.read_inventory(layout.inventory), cache)
     context.log.info(f"[stage] {counts.files} files, {counts.parsed_reports} parsed reports, "
-                     f"{counts.parsed_values} values, {counts.parse_issues} parse issues staged")
+                     f"{counts.parsed_values} values, {counts.parse_issues} parse issues staged "
+                     f"({counts.how_loaded})")
     for name in LANDING_TABLES:
         yield dg.MaterializeResult(asset_key=["landing", name], metadata={
             "files": counts.files, "parsed_reports": counts.parsed_reports,
-            "parsed_values": counts.parsed_values})
+            "parsed_values": counts.parsed_values, "chunks_loaded": counts.chunks_loaded,
+            "load": counts.how_loaded})
