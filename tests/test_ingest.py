@@ -1,6 +1,7 @@
 import os
 import shutil
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from orchestration.lib import ingest
@@ -138,3 +139,13 @@ def test_landing_reads_the_version_the_parse_stage_wrote(tmp_path):
     written = ingest.ParseCache(root, version="before-an-edit")
     written.write_chunk([ParsedReport(file="a.txt", sha256="abc", size=3)])
     assert ingest.ParseCache.in_use(root).version == "before-an-edit"
+
+
+def test_parser_version_covers_the_cache_layout(monkeypatch):
+    before = ingest.parser_version()
+    ingest.parser_version.cache_clear()
+    monkeypatch.setitem(ingest.CHUNK_TABLES, "values", ingest.VALUES_SCHEMA.append(pa.field("extra", pa.string())))
+    try:
+        assert ingest.parser_version() != before
+    finally:
+        ingest.parser_version.cache_clear()  # computed again after monkeypatch restores the layout

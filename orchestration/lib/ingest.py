@@ -48,12 +48,15 @@ CHUNK_TABLES = {"reports": REPORTS_SCHEMA, "values": VALUES_SCHEMA, "issues": IS
 
 @lru_cache(maxsize=1)
 def parser_version() -> str:
-    """Hash of the parser's own source and key list: any change to them invalidates the cache."""
+    """Hash of the parser's own source, its key list and the cache's table layout: any change to
+    them invalidates the cache (a chunk written with other columns must not land beside new ones)."""
     package = Path(__file__).parent
     digest = hashlib.sha256()
     for path in sorted((package / "parsing").glob("*.py")) + [package / "metrics.csv"]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    for name, schema in CHUNK_TABLES.items():
+        digest.update(f"{name}: {schema}".encode())
     return digest.hexdigest()[:16]
 
 
