@@ -66,3 +66,23 @@ def test_relations_are_validated_in_key_partitioned_batches(tmp_path):
     kinds = sorted((f.expectation, f.unexpected_count) for f in outcome.failures)
     # a3 has 2019 twice (in the same batch, since batches split by agency) and one negative count
     assert kinds == [("expect_column_values_to_be_between", 1), ("expect_compound_columns_to_be_unique", 2)]
+
+
+def test_data_docs_keep_the_results_of_the_last_runs_only(tmp_path):
+    layout = WarehouseLayout(tmp_path)
+    frame = pd.DataFrame({"sha256": ["a"], "rule_id": ["old.staff_total"], "op": ["="],
+                          "observed": [1.0], "expected": [1.0], "holds": [True]})
+    for run in ("run-1", "run-2", "run-3"):
+        validate(layout, "published_identities", frame, run_name=run)
+        validate(layout, "published_identities", frame, run_name=run)  # a second batch of the run
+    pages = data_docs_dir(layout) / "validations" / "published_identities"
+    assert build_data_docs(layout, keep_runs=3) == 0
+    assert sorted(p.name for p in pages.iterdir()) == ["run-1", "run-2", "run-3"]
+
+    assert build_data_docs(layout, keep_runs=2) == 2  # both results of run-1
+    assert sorted(p.name for p in pages.iterdir()) == ["run-2", "run-3"]
+    assert len(list(pages.rglob("*.html"))) == 4
+    stored = tmp_path / "gx_project" / "gx" / "uncommitted" / "validations" / "published_identities"
+    assert sorted(p.name for p in stored.iterdir()) == ["run-2", "run-3"]
+    index = (data_docs_dir(layout) / "index.html").read_text(encoding="utf-8")
+    assert "run-3" in index and "run-1" not in index

@@ -71,6 +71,8 @@ def _suite_json(name: str) -> dict:
 
 
 DOCS_SITE = "warehouse_docs"
+# Runs whose validation results the Data Docs keep (see _forget_old_validations).
+KEPT_VALIDATION_RUNS = 30
 
 
 @lru_cache(maxsize=None)
@@ -113,16 +115,21 @@ def _one_process_at_a_time(gx_root: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def validate(layout: WarehouseLayout, suite_name: str, frame: pd.DataFrame) -> ValidationOutcome:
+def validate(layout: WarehouseLayout, suite_name: str, frame: pd.DataFrame,
+             run_name: str | None = None) -> ValidationOutcome:
+    """`run_name` (the pipeline run's id) groups the run's results in the Data Docs, and is what
+    build_data_docs keeps the last runs by."""
     import great_expectations  # noqa: F401 - the slow import, outside the lock
 
     gx_root = str(layout.root / "gx_project")
     with _one_process_at_a_time(gx_root):
-        return _validate(gx_root, str(data_docs_dir(layout)), suite_name, frame)
+        return _validate(gx_root, str(data_docs_dir(layout)), suite_name, frame, run_name)
 
 
-def _validate(gx_root: str, docs_dir: str, suite_name: str, frame: pd.DataFrame) -> ValidationOutcome:
+def _validate(gx_root: str, docs_dir: str, suite_name: str, frame: pd.DataFrame,
+              run_name: str | None) -> ValidationOutcome:
     import great_expectations as gx
+    from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
     context = _context(gx_root, docs_dir)
@@ -143,7 +150,7 @@ def _validate(gx_root: str, docs_dir: str, suite_name: str, frame: pd.DataFrame)
     checkpoint = context.checkpoints.add_or_update(
         gx.Checkpoint(name=suite_name, validation_definitions=[definition],
                       result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}))
-    result = checkpoint.run(batch_parameters={"dataframe": frame})
+    result = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=RunIdentifier(run_name=run_name))
     run = next(iter(result.run_results.values()))
     failures = [
         ExpectationFailure(
@@ -158,7 +165,7 @@ def _validate(gx_root: str, docs_dir: str, suite_name: str, frame: pd.DataFrame)
 
 
 def validate_relation(layout: WarehouseLayout, suite_name: str, relation: str, partition_by: str,
-                      max_rows: int = 1_000_000) -> ValidationOutcome:
+                      max_rows: int = 1_000_000, run_name: str | None = None) -> ValidationOutcome:
     """Validate a warehouse relation in batches of at most about `max_rows`, split by hash of
     `partition_by` (a key column of every uniqueness expectation), so memory stays bounded."""
     from .warehouse_io import count_rows, read_relation
@@ -168,7 +175,7 @@ def validate_relation(layout: WarehouseLayout, suite_name: str, relation: str, p
     columns = suite_columns(suite_name)
     outcomes = [
         validate(layout, suite_name, _strings_as_categories(read_relation(
-            layout, relation, columns, (partition_by, i, batches) if batches > 1 else None)))
+            layout, relation, columns, (partition_by, i, batches) if batches > 1 else None)), run_name)
         for i in range(batches)
     ]
     return ValidationOutcome(
@@ -188,11 +195,51 @@ def _strings_as_categories(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({c: "category" for c in strings})
 
 
-def build_data_docs(layout: WarehouseLayout) -> None:
-    """Render the Data Docs once for every validation of the run (not once per validation)."""
+def build_data_docs(layout: WarehouseLayout, keep_runs: int = KEPT_VALIDATION_RUNS) -> int:
+    """Render the Data Docs once for every validation of the run (not once per validation), after
+    forgetting the results of all but the last `keep_runs` runs; returns how many were forgotten."""
     gx_root = str(layout.root / "gx_project")
+    docs_dir = data_docs_dir(layout)
     with _one_process_at_a_time(gx_root):
-        _context(gx_root, str(data_docs_dir(layout))).build_data_docs(site_names=[DOCS_SITE])
+        context = _context(gx_root, str(docs_dir))
+        forgotten = _forget_old_validations(context, docs_dir, keep_runs)
+        context.build_data_docs(site_names=[DOCS_SITE])
+    return forgotten
+
+
+def _forget_old_validations(context, docs_dir: Path, keep_runs: int) -> int:
+    """Drop the stored results, and their pages, of the runs before the last `keep_runs`: every
+    build renders every stored result again, so a daily schedule would otherwise make each run's
+    Data Docs slower and larger (a page of ~170 KB per suite and run)."""
+    store = context.validation_results_store
+    keys = store.list_keys()
+    newest: dict[str, object] = {}
+    for key in keys:
+        run = _run_of(key)
+        newest[run] = max(newest.get(run, key.run_id.run_time), key.run_id.run_time)
+    kept = set(sorted(newest, key=newest.__getitem__, reverse=True)[:keep_runs])
+    forgotten = [key for key in keys if _run_of(key) not in kept]
+    results_dir = Path(store.store_backend.full_base_directory)
+    for key in forgotten:
+        store.remove_key(key)
+        *folders, batch = key.to_tuple()
+        page = docs_dir.joinpath("validations", *folders, f"{batch}.html")
+        page.unlink(missing_ok=True)
+        for root in (results_dir, docs_dir / "validations"):
+            _remove_if_empty(root.joinpath(*folders))  # the run-time folder, then the run's
+            _remove_if_empty(root.joinpath(*folders[:-1]))
+    return len(forgotten)
+
+
+def _remove_if_empty(folder: Path) -> None:
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
+def _run_of(key) -> str:
+    """The run a stored result belongs to; one validated without a run name is a run of its own."""
+    name = key.run_id.run_name
+    return name if name and name != "__none__" else f"{name}@{key.run_id.run_time.isoformat()}"
 
 
 def data_docs_dir(layout: WarehouseLayout) -> Path:

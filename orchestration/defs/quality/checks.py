@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import dagster as dg
 
 from ...lib.paths import warehouse
-from ...lib.validation import build_data_docs, suite_description, validate_relation
+from ...lib.validation import KEPT_VALIDATION_RUNS, build_data_docs, suite_description, validate_relation
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,15 @@ def ge_checks(context: dg.AssetCheckExecutionContext):
             yield _run_suite(context, layout, check)
     finally:
         # Also after a failure: the Data Docs of a blocked run are the first place to look.
-        build_data_docs(layout)
+        forgotten = build_data_docs(layout)
+        if forgotten:
+            context.log.info(f"[check] Data Docs: {forgotten} validation results of runs before the last "
+                             f"{KEPT_VALIDATION_RUNS} forgotten")
 
 
 def _run_suite(context: dg.AssetCheckExecutionContext, layout, check: SuiteCheck) -> dg.AssetCheckResult:
-    outcome = validate_relation(layout, check.suite, check.relation, check.partition_by)
+    outcome = validate_relation(layout, check.suite, check.relation, check.partition_by,
+                                run_name=context.run.run_id)
     report = context.log.warning if check.blocking else context.log.debug
     for failure in outcome.failures:
         report(f"[check] {check.suite}: {failure.describe()}")
