@@ -1,7 +1,7 @@
 -- One row per content hash: the landing keeps one parse-cache copy of each content.
 select
     sha256,
-    file as first_file_path,
+    file as parsed_file_path,  -- the path this copy was read under; the content may have others
     status,
     reason,
     encoding,
