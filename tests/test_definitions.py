@@ -65,3 +65,15 @@ def test_sensor_fires_on_new_or_changed_content_only(tmp_path, monkeypatch):
     shutil.copy(SEEDS["000"], raw / "b.txt")
     changed, new_cursor = tick(cursor)
     assert isinstance(changed, dg.RunRequest) and new_cursor != cursor
+
+
+def test_the_dbt_resource_overrides_methods_dagster_dbt_still_has():
+    """LocalDbtCliResource replaces two private methods of dagster-dbt; renamed upstream, the
+    overrides would silently stop saving their seconds per build."""
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.defs.transform.resources import LocalDbtCliResource, dbt_resource
+
+    for name in ("_cli_version", "_initialize_dbt_core_adapter"):
+        assert name in vars(DbtCliResource) and name in vars(LocalDbtCliResource)
+    assert dbt_resource._initialize_dbt_core_adapter(["build"]) is None
