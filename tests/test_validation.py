@@ -86,3 +86,12 @@ def test_data_docs_keep_the_results_of_the_last_runs_only(tmp_path):
     assert sorted(p.name for p in stored.iterdir()) == ["run-2", "run-3"]
     index = (data_docs_dir(layout) / "index.html").read_text(encoding="utf-8")
     assert "run-3" in index and "run-1" not in index
+
+    # Given its run, a build renders that run's pages only; the index still lists every kept run.
+    written = {page: page.stat().st_mtime_ns for page in pages.glob("run-3/*/*.html")}
+    validate(layout, "published_identities", frame, run_name="run-4")
+    assert build_data_docs(layout, run_name="run-4", keep_runs=2) == 2  # run-2's two results
+    assert sorted(p.name for p in pages.iterdir()) == ["run-3", "run-4"]
+    assert {page: page.stat().st_mtime_ns for page in pages.glob("run-3/*/*.html")} == written
+    index = (data_docs_dir(layout) / "index.html").read_text(encoding="utf-8")
+    assert "run-3" in index and "run-4" in index and "run-2" not in index

@@ -195,15 +195,24 @@ def _strings_as_categories(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.astype({c: "category" for c in strings})
 
 
-def build_data_docs(layout: WarehouseLayout, keep_runs: int = KEPT_VALIDATION_RUNS) -> int:
+def build_data_docs(layout: WarehouseLayout, run_name: str | None = None,
+                    keep_runs: int = KEPT_VALIDATION_RUNS) -> int:
     """Render the Data Docs once for every validation of the run (not once per validation), after
-    forgetting the results of all but the last `keep_runs` runs; returns how many were forgotten."""
+    forgetting the results of all but the last `keep_runs` runs; returns how many were forgotten.
+    Given the run, only its results (and the suites) are rendered: the pages of earlier runs are
+    there already, and the index is rebuilt from every page of the site."""
+    from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+
     gx_root = str(layout.root / "gx_project")
     docs_dir = data_docs_dir(layout)
     with _one_process_at_a_time(gx_root):
         context = _context(gx_root, str(docs_dir))
         forgotten = _forget_old_validations(context, docs_dir, keep_runs)
-        context.build_data_docs(site_names=[DOCS_SITE])
+        resources = None
+        if run_name is not None:
+            resources = [ExpectationSuiteIdentifier(name) for name in suite_names()] + [
+                key for key in context.validation_results_store.list_keys() if key.run_id.run_name == run_name]
+        context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=resources)
     return forgotten
 
 

@@ -55,7 +55,7 @@ def ge_checks(context: dg.AssetCheckExecutionContext):
             yield _run_suite(context, layout, check)
     finally:
         # Also after a failure: the Data Docs of a blocked run are the first place to look.
-        forgotten = build_data_docs(layout)
+        forgotten = build_data_docs(layout, run_name=context.run.run_id)
         if forgotten:
             context.log.info(f"[check] Data Docs: {forgotten} validation results of runs before the last "
                              f"{KEPT_VALIDATION_RUNS} forgotten")
