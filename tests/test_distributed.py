@@ -5,7 +5,7 @@ import shutil
 
 import dagster as dg
 
-from orchestration.defs.ingestion.assets import PARSE_SHARDS
+from orchestration.defs.ingestion.assets import MIN_FILES_PER_SHARD_ENV, PARSE_SHARDS, active_shards
 from orchestration.lib.ingest import ParseCache, shard_of
 from orchestration.lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV, WarehouseLayout
 from tests.conftest import SEEDS
@@ -24,6 +24,7 @@ def test_parse_stage_on_a_local_dask_cluster(tmp_path, monkeypatch):
         shutil.copy(path, raw / path.name)
     monkeypatch.setenv(RAW_DIR_ENV, str(raw))
     monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(tmp_path / "warehouse"))
+    monkeypatch.setenv(MIN_FILES_PER_SHARD_ENV, "1")  # five files, spread over five shards
     run_config = {"execution": {"config": {"cluster": {"local": {"n_workers": 2, "threads_per_worker": 1}}}}}
     (tmp_path / "dagster").mkdir()
     with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
@@ -32,6 +33,14 @@ def test_parse_stage_on_a_local_dask_cluster(tmp_path, monkeypatch):
     root = WarehouseLayout(tmp_path / "warehouse").parse_cache
     [version] = [p.name for p in root.iterdir()]  # every shard wrote under the version the run chose
     cache = ParseCache(root, version)
-    shards = {shard_of(p.name, PARSE_SHARDS) for p in SEEDS.values()}
+    shards = {shard_of(p.name, active_shards(len(SEEDS))) for p in SEEDS.values()}
     assert len(cache.chunks()) == len(shards) > 1  # one chunk per non-empty shard, each a Dask task
     assert cache.parsed_hashes() == {hashlib.sha256(p.read_bytes()).hexdigest() for p in SEEDS.values()}
+
+
+def test_small_increments_use_fewer_shards(monkeypatch):
+    monkeypatch.delenv(MIN_FILES_PER_SHARD_ENV, raising=False)
+    sizes = (0, 1, 500, 501, 1000, 1001, 3999, 100_000)
+    assert [active_shards(n) for n in sizes] == [min(k, PARSE_SHARDS) for k in (1, 1, 1, 2, 2, 3, 8, 200)]
+    monkeypatch.setenv(MIN_FILES_PER_SHARD_ENV, "1")
+    assert active_shards(5) == min(5, PARSE_SHARDS)

@@ -8,13 +8,24 @@ from ...lib import ingest
 from ...lib.landing import LANDING_TABLES, load_landing
 from ...lib.paths import raw_dir, warehouse
 
-# The parse stage fans out to a fixed number of shards (by file path), each one step: the
+# The parse stage fans out to at most a fixed number of shards (by file path), each one step: the
 # multiprocess executor runs them in parallel processes here, a distributed executor (dagster-dask,
 # dagster-k8s, dagster-celery) on other machines. Static, not dynamic, steps so that every executor
 # can plan them; OGI_PARSE_SHARDS sets how many (read when the definitions load).
 PARSE_SHARDS = int(os.environ.get("OGI_PARSE_SHARDS", "8"))
 # Files per Parquet chunk: bounds a shard's memory and keeps its progress if a run dies.
 CHUNK_SIZE = 2000
+# A shard reads the cache's hashes and writes a chunk of its own, so each shard gets at least this
+# many files (default 500): a daily run of a hundred new files is one shard's work, and the other
+# shard steps, still planned for every executor, end at once. Read at run time, like the raw and
+# warehouse directories.
+MIN_FILES_PER_SHARD_ENV = "OGI_PARSE_SHARD_MIN_FILES"
+
+
+def active_shards(files: int) -> int:
+    """How many shards get files: all of them at national scale, one for a small increment."""
+    at_least = max(1, int(os.environ.get(MIN_FILES_PER_SHARD_ENV, "500")))
+    return min(PARSE_SHARDS, max(1, -(-files // at_least)))
 
 
 @dg.op(out={"listing": dg.Out(), "parser_version": dg.Out(str),
@@ -29,22 +40,25 @@ def plan_ingest(context: dg.OpExecutionContext):
     if dropped:
         context.log.info(f"[parse] parser changed: cache of versions {', '.join(dropped)} dropped")
     todo = ingest.files_to_read(listing, cache)
+    shards = active_shards(len(todo))
     context.log.info(f"[ingest] {listing.num_rows} files in {raw_dir()}: {len(todo)} to read in "
-                     f"{PARSE_SHARDS} shards (new, touched, or not parsed by this parser version)")
+                     f"{shards} shard{'s' if shards > 1 else ''} (new, touched, or not parsed by this "
+                     f"parser version)")
     yield dg.Output(listing, "listing")
     yield dg.Output(cache.version, "parser_version")
     for shard in range(PARSE_SHARDS):
-        yield dg.Output([path for path in todo if ingest.shard_of(path, PARSE_SHARDS) == shard],
-                        f"shard_{shard}")
+        yield dg.Output([path for path in todo if ingest.shard_of(path, shards) == shard], f"shard_{shard}")
 
 
 def _parse_shard_op(shard: int) -> dg.OpDefinition:
     @dg.op(name=f"parse_shard_{shard}")
     def parse_shard(context: dg.OpExecutionContext, parser_version: str, todo: list) -> ingest.ShardResult:
         """Read, hash and parse this shard's files in chunks, each chunk written as it is done."""
+        result = ingest.ShardResult()
+        if not todo:
+            return result
         cache = ingest.ParseCache(warehouse().parse_cache, parser_version)
         known = cache.parsed_hashes()
-        result = ingest.ShardResult()
         for start in range(0, len(todo), CHUNK_SIZE):
             rows, reports = ingest.read_and_parse(raw_dir(), todo[start:start + CHUNK_SIZE], known)
             if reports:
@@ -60,14 +74,13 @@ def _parse_shard_op(shard: int) -> dg.OpDefinition:
 _SHARD_OPS = [_parse_shard_op(i) for i in range(PARSE_SHARDS)]
 
 
-@dg.op(out={"raw_report_files": dg.Out(dg.Nothing), "parsed_reports": dg.Out(dg.Nothing)},
-       ins={"listing": dg.In(), **{f"shard_{i}": dg.In() for i in range(PARSE_SHARDS)}})
-def record_inventory(context: dg.OpExecutionContext, listing, **shards: ingest.ShardResult):
+@dg.op(out={"raw_report_files": dg.Out(dg.Nothing), "parsed_reports": dg.Out(dg.Nothing)})
+def record_inventory(context: dg.OpExecutionContext, listing, shards: list):
     """The inventory, written only now: a run killed earlier leaves the previous one, whose
     unchanged files the next run need not read again."""
     layout = warehouse()
     previous = ingest.read_inventory(layout.inventory)
-    total = ingest.ShardResult.merged(shards.values())
+    total = ingest.ShardResult.merged(shards)
     inventory = ingest.complete_inventory(listing, total.files)
     ingest.write_atomically(inventory, layout.inventory)
     change = ingest.compare_inventories(previous, inventory)
@@ -98,8 +111,8 @@ def ingested_raw_files():
     """List raw/, then read each new or touched file once, in shards spread over the executor's
     workers: the shard hashes it and parses it unless its content is already in the cache."""
     listing, version, *todo = plan_ingest()
-    rows = {f"shard_{i}": op(parser_version=version, todo=todo[i]) for i, op in enumerate(_SHARD_OPS)}
-    files, parsed = record_inventory(listing=listing, **rows)
+    results = [op(parser_version=version, todo=todo[i]) for i, op in enumerate(_SHARD_OPS)]
+    files, parsed = record_inventory(listing=listing, shards=results)
     return {"raw_report_files": files, "parsed_reports": parsed}
 
 
