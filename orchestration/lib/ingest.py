@@ -281,7 +281,7 @@ def _to_tables(reports: list[ParsedReport], version: str) -> dict[str, pa.Table]
     # Columns, not row tuples: a chunk has ~140 values per report. The string columns repeat (a
     # report's hash on each of its values, a row's label text on each of its cells), so they are
     # built as codes into their distinct strings: a few thousand instead of 280,000 strings per
-    # chunk, which was most of a shard's time outside the parser.
+    # chunk, which halves the memory a chunk takes to write (BENCHMARKS.md).
     report_of: list[int] = []
     values: list = []
     lines: list = []

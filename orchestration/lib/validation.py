@@ -207,19 +207,19 @@ def build_data_docs(layout: WarehouseLayout, run_name: str | None = None,
     docs_dir = data_docs_dir(layout)
     with _one_process_at_a_time(gx_root):
         context = _context(gx_root, str(docs_dir))
-        forgotten = _forget_old_validations(context, docs_dir, keep_runs)
+        kept, forgotten = _forget_old_validations(context, docs_dir, keep_runs)
         resources = None
         if run_name is not None:
             resources = [ExpectationSuiteIdentifier(name) for name in suite_names()] + [
-                key for key in context.validation_results_store.list_keys() if key.run_id.run_name == run_name]
+                key for key in kept if key.run_id.run_name == run_name]
         context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=resources)
     return forgotten
 
 
-def _forget_old_validations(context, docs_dir: Path, keep_runs: int) -> int:
-    """Drop the stored results, and their pages, of the runs before the last `keep_runs`: every
-    build renders every stored result again, so a daily schedule would otherwise make each run's
-    Data Docs slower and larger (a page of ~170 KB per suite and run)."""
+def _forget_old_validations(context, docs_dir: Path, keep_runs: int) -> tuple[list, int]:
+    """Drop the stored results, and their pages, of the runs before the last `keep_runs`, so that
+    a daily schedule neither fills the disk (a page of ~170 KB per suite and run) nor lengthens
+    the index every build writes; returns the keys of the results kept and how many were dropped."""
     store = context.validation_results_store
     keys = store.list_keys()
     newest: dict[str, object] = {}
@@ -237,7 +237,7 @@ def _forget_old_validations(context, docs_dir: Path, keep_runs: int) -> int:
         for root in (results_dir, docs_dir / "validations"):
             _remove_if_empty(root.joinpath(*folders))  # the run-time folder, then the run's
             _remove_if_empty(root.joinpath(*folders[:-1]))
-    return len(forgotten)
+    return [key for key in keys if _run_of(key) in kept], len(forgotten)
 
 
 def _remove_if_empty(folder: Path) -> None:

@@ -46,8 +46,11 @@ def plan_ingest(context: dg.OpExecutionContext):
                      f"parser version)")
     yield dg.Output(listing, "listing")
     yield dg.Output(cache.version, "parser_version")
-    for shard in range(PARSE_SHARDS):
-        yield dg.Output([path for path in todo if ingest.shard_of(path, shards) == shard], f"shard_{shard}")
+    slices: list[list[str]] = [[] for _ in range(PARSE_SHARDS)]
+    for path in todo:
+        slices[ingest.shard_of(path, shards)].append(path)
+    for shard, paths in enumerate(slices):
+        yield dg.Output(paths, f"shard_{shard}")
 
 
 def _parse_shard_op(shard: int) -> dg.OpDefinition:
