@@ -7,7 +7,7 @@ with failing as (
     select * from {{ ref('int_identity_evaluations') }} where holds = false
 ),
 rule_keys as (
-    select f.sha256, f.rule_id, r.key
+    select f.sha256, f.rule_id, r.key, r.description
     from failing as f
     join {{ ref('stg_identity_rules') }} as r on r.rule_id = f.rule_id
 ),
@@ -21,7 +21,7 @@ single_suspect as (
     select sha256, any_value(key) as key from common_keys group by sha256 having count(*) = 1
 ),
 broken as (
-    select rk.sha256, rk.key, f.rule_id as rule, f.description, f.expected, f.observed
+    select rk.sha256, rk.key, f.rule_id as rule, rk.description, f.expected, f.observed
     from rule_keys as rk
     join failing as f on f.sha256 = rk.sha256 and f.rule_id = rk.rule_id
     left join single_suspect as s on s.sha256 = rk.sha256
