@@ -7,13 +7,13 @@ from .defs.ingestion.schedules import daily_pipeline_schedule
 from .defs.ingestion.sensors import raw_folder_sensor
 from .defs.jobs import parse_on_dask_job, pipeline_job
 from .defs.progress import progress_logger
-from .defs.publishing.assets import published_marts
+from .defs.publishing.assets import published_marts, staged_publication
 from .defs.quality.checks import ge_checks
 from .defs.transform.assets import warehouse_models
 from .defs.transform.resources import dbt_resource
 
 defs = dg.Definitions(
-    assets=[ingested_raw_files, landing_tables, warehouse_models, published_marts],
+    assets=[ingested_raw_files, landing_tables, warehouse_models, staged_publication, published_marts],
     asset_checks=[ge_checks],
     jobs=[pipeline_job, parse_on_dask_job],
     schedules=[daily_pipeline_schedule],
