@@ -1,5 +1,6 @@
 import os
 import shutil
+import threading
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -76,6 +77,25 @@ def test_links_out_of_raw_and_unreadable_files_are_listed_with_a_reason(tmp_path
     assert "outside the raw directory" in rows["link.txt"]["read_error"]
     if os.geteuid() != 0:  # root reads anything
         assert rows["locked.txt"]["read_error"].startswith("PermissionError")
+
+
+def test_a_fifo_or_a_link_to_a_directory_is_rejected_and_never_waited_on(tmp_path):
+    raw = _raw(tmp_path, ("000",))
+    os.mkfifo(raw / "pipe.txt")  # opening it for reading would wait for a writer forever
+    (raw / "inside").mkdir()
+    os.symlink(raw / "inside", raw / "inside.txt")
+    listing = ingest.list_raw(raw)
+    finished = []
+    reader = threading.Thread(target=lambda: finished.append(
+        ingest.read_and_parse(raw, ingest.files_to_read(listing), set())), daemon=True)
+    reader.start()
+    reader.join(timeout=30)
+    assert finished, "reading raw/ waited on the FIFO"
+    rows, reports = finished[0]
+    errors = {row[0]: row[4] for row in rows}
+    assert errors["pipe.txt"] == "OSError: not a regular file (a FIFO, socket or device)"
+    assert errors["inside.txt"] == "IsADirectoryError: Is a directory"
+    assert errors[SEEDS["000"].name] is None and [r.file for r in reports] == [SEEDS["000"].name]
 
 
 def test_parse_cache_is_per_parser_version_and_chunks_appear_whole(tmp_path):
