@@ -38,7 +38,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 1
     print("\nRun complete.")
     print(summarize(layout).format())
-    print(f"\nPublished: {layout.published_database} (+ Parquet in {layout.published_parquet})")
+    if outcome.published:
+        print(f"\nPublished: {layout.published_database} (+ Parquet in {layout.published_parquet})")
+    else:
+        print(f"\nNothing changed: the publication in {layout.published_database} stands.")
     return 0
 
 

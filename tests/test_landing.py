@@ -31,7 +31,7 @@ def _chunk(cache: ingest.ParseCache, raw, files: list[str], name: str) -> str:
 
 
 def _load(warehouse, raw, cache):
-    return load_landing(WarehouseLayout(warehouse), ingest.list_raw(raw), cache)
+    return load_landing(WarehouseLayout(warehouse), ingest.list_raw(raw), cache, inputs="test")
 
 
 def _tables(warehouse) -> dict[str, list[tuple]]:

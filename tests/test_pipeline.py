@@ -196,19 +196,23 @@ def test_dim_agency_places_and_types(pipeline):
     assert rows["安康市工信局"][1:] == ("安康市", None, "city", "department", "industry_and_it")
 
 
-def test_rerun_parses_nothing_new_and_a_reader_keeps_its_snapshot(pipeline):
+def test_a_rerun_with_nothing_changed_parses_nothing_and_keeps_the_publication(pipeline):
     raw, warehouse, first = pipeline
-    before = _query(warehouse, "select * from fct_agency_year order by agency_id, year")
+    published = (warehouse / "published.duckdb").read_bytes()
     reader = duckdb.connect(str(warehouse / "published.duckdb"), read_only=True)
     second = _ogi_run(raw, warehouse)
     assert second.returncode == 0, second.stdout + second.stderr
     assert ": 0 to read in 1 shard " in second.stdout  # the listing found every file unchanged
     assert "[parse] 0 files read, 0 new contents parsed" in second.stdout
     assert "parse issues staged (full rebuild of " in first.stdout
-    assert "parse issues staged (0 new chunks appended)" in second.stdout
+    assert "[stage] nothing changed since the publication of " in second.stdout
+    assert "[dbt]" not in second.stdout and "[publish]" not in second.stdout
+    assert "Nothing changed: the publication in " in second.stdout
+    assert "Agency-years published: 8" in second.stdout  # the summary of the standing publication
+    assert "emitted no result" not in second.stdout + second.stderr
     assert reader.execute("select count(*) from fct_agency_year").fetchone() == (8,)
     reader.close()
-    assert _query(warehouse, "select * from fct_agency_year order by agency_id, year") == before
+    assert (warehouse / "published.duckdb").read_bytes() == published
 
 
 def test_a_failing_blocking_check_publishes_nothing(tmp_path, monkeypatch):

@@ -62,7 +62,9 @@ def metrics_table() -> pa.Table:
     return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
 
 
-def load_landing(layout: WarehouseLayout, inventory: pa.Table, cache: ParseCache) -> LandingCounts:
+def load_landing(layout: WarehouseLayout, inventory: pa.Table, cache: ParseCache, inputs: str) -> LandingCounts:
+    """`inputs`: the hash of everything the next publication is built from (lib/inputs.py),
+    recorded with the tables so that publishing can pass it on."""
     layout.root.mkdir(parents=True, exist_ok=True)
     # By name, not path: the warehouse directory may move.
     chunks = {chunk.name: chunk for chunk in cache.chunks()}
@@ -84,10 +86,21 @@ def load_landing(layout: WarehouseLayout, inventory: pa.Table, cache: ParseCache
             _append_chunks(con, [chunks[name] for name in new])
             con.executemany("insert into landing.loaded_chunks values (?, ?)",
                             [(cache.version, name) for name in new])
+        con.execute("create or replace table landing.publication_inputs as select ? as inputs_hash", [inputs])
         counts = [con.execute(f"select count(*) from {t}").fetchone()[0] for t in
                   ("landing.report_files", *PARSED_TABLES.values())]
         con.commit()
     return LandingCounts(*counts, chunks_loaded=len(new), rebuild_reason=rebuild_reason)
+
+
+def landed_inputs(layout: WarehouseLayout) -> str | None:
+    """The inputs hash of the last completed landing load, if any."""
+    if not layout.database.exists():
+        return None
+    with connect(layout.database, read_only=True) as con:
+        found = con.execute("select count(*) from duckdb_tables() "
+                            "where schema_name = 'landing' and table_name = 'publication_inputs'").fetchone()[0]
+        return con.execute("select inputs_hash from landing.publication_inputs").fetchone()[0] if found else None
 
 
 def _loaded_chunks(con: duckdb.DuckDBPyConnection, version: str,

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import duckdb
+
+from .landing import landed_inputs
 from .paths import WarehouseLayout
 from .warehouse_io import connect
 
@@ -86,17 +89,31 @@ def publish(layout: WarehouseLayout, name: str) -> Publication:
         counts = {**staged, **_write_marts(layout, build, [m for m in PUBLISHED_MARTS if m not in staged])}
         counts = {mart: counts[mart] for mart in PUBLISHED_MARTS}
         published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        inputs = landed_inputs(layout)
         with connect(build.database) as con:
             con.execute("create table main.publication as select ? as publication_id, ? as published_at, "
-                        "? as row_counts", [name, published_at, json.dumps(counts)])
+                        "? as row_counts, ? as inputs_hash", [name, published_at, json.dumps(counts), inputs])
         (build.release / "_publication.json").write_text(json.dumps(
-            {"publication_id": name, "published_at": published_at, "row_counts": counts}), encoding="utf-8")
+            {"publication_id": name, "published_at": published_at, "row_counts": counts,
+             "inputs_hash": inputs}), encoding="utf-8")
         os.replace(build.database, layout.published_database)
     except BaseException:
         build.discard()
         raise
     _switch_parquet(layout, build.release)
     return Publication(str(layout.published_database), counts, published_at)
+
+
+def standing_publication(layout: WarehouseLayout) -> tuple[str | None, str] | None:
+    """(inputs hash, published at) of the publication BI tools read now, or None if there is none
+    (or it cannot be read: then the next one is built)."""
+    if not layout.published_database.exists():
+        return None
+    try:
+        with connect(layout.published_database, read_only=True) as con:
+            return con.execute("select inputs_hash, published_at from publication").fetchone()
+    except duckdb.Error:  # a publication from before inputs were recorded, or a damaged file
+        return None
 
 
 def _write_marts(layout: WarehouseLayout, build: _Build, marts) -> dict[str, int]:

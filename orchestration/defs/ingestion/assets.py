@@ -5,8 +5,10 @@ import os
 import dagster as dg
 
 from ...lib import ingest
-from ...lib.landing import LANDING_TABLES, load_landing
+from ...lib.inputs import publication_inputs
+from ...lib.landing import LANDING_TABLES, landed_inputs, load_landing
 from ...lib.paths import raw_dir, warehouse
+from ...lib.publish import standing_publication
 
 # The parse stage fans out to at most a fixed number of shards (by file path), each one step: the
 # multiprocess executor runs them in parallel processes here, a distributed executor (dagster-dask,
@@ -121,16 +123,25 @@ def ingested_raw_files():
 
 @dg.multi_asset(
     group_name="ingestion",
-    specs=[dg.AssetSpec(["landing", name], deps=["parsed_reports"], kinds={"duckdb"},
+    # Skippable: when nothing changed since the standing publication, nothing downstream runs.
+    specs=[dg.AssetSpec(["landing", name], deps=["parsed_reports"], kinds={"duckdb"}, skippable=True,
                         description=f"landing.{name} in the warehouse database (a dbt source)")
            for name in LANDING_TABLES],
 )
 def landing_tables(context: dg.AssetExecutionContext):
     """Load the inventory, the parse cache (only its new chunks, unless the parser changed), the
-    identity rules and the keys into DuckDB for dbt."""
+    identity rules and the keys into DuckDB for dbt; or stop the run here if the standing
+    publication was built from exactly these files, this code and these libraries."""
     layout = warehouse()
     cache = ingest.ParseCache.in_use(layout.parse_cache)
-    counts = load_landing(layout, ingest.read_inventory(layout.inventory), cache)
+    inventory = ingest.read_inventory(layout.inventory)
+    inputs = publication_inputs(inventory, cache)
+    standing = standing_publication(layout)
+    if standing is not None and standing[0] == inputs == landed_inputs(layout):
+        context.log.info(f"[stage] nothing changed since the publication of {standing[1]} (same files, parse "
+                         "cache, code and libraries): dbt, the checks and publishing are skipped")
+        return
+    counts = load_landing(layout, inventory, cache, inputs)
     context.log.info(f"[stage] {counts.files} files, {counts.parsed_reports} parsed reports, "
                      f"{counts.parsed_values} values, {counts.parse_issues} parse issues staged "
                      f"({counts.how_loaded})")
