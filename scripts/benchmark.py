@@ -15,7 +15,9 @@ copy of the repository benchmarks itself, not the installed checkout):
    each stage's lines;
 3. the incremental run: 1% more files (seed 1, own names) added to the same landing zone, run
    again, checking from the `[parse] N files read, M new contents parsed` line that only those
-   were read and parsed; then one sensor tick (raw/ against the inventory: nothing pending).
+   were read and parsed; then one sensor tick (raw/ against the inventory: nothing pending);
+4. a run with nothing changed (what the daily schedule mostly finds): it must stop after the
+   landing zone, the standing publication being built from the same inputs.
 
 Corpora are kept under --work (default /tmp/ogi-benchmark) and reused when complete;
 warehouses are always fresh. Nothing is written inside the repository.
@@ -67,7 +69,9 @@ STAGE_ENDS = [
     ("publish", re.compile(r"^\s*\[publish\] ")),
 ]
 LAST_STAGE = "summary, exit"
+RUN_KINDS = ("full", "incremental", "unchanged")
 PARSED = re.compile(r"\[parse\] (\d+) files read, (\d+) new contents parsed")
+UNCHANGED = re.compile(r"\[stage\] nothing changed since the publication")
 INGEST = re.compile(r"\[ingest\] (\d+) files in .*: (\d+) new, (\d+) changed, (\d+) removed")
 
 
@@ -312,11 +316,15 @@ def pipeline(work: Path, n: int, workers: int, gen_workers: int) -> dict:
     started = time.monotonic()
     changes = ingest.pending_changes(raw, ingest.read_inventory(WarehouseLayout(warehouse).inventory))
     sensor_tick = (time.monotonic() - started, len(changes))
+    print("ogi run again, nothing changed …", file=sys.stderr, flush=True)
+    warm_up["unchanged"] = 0.0  # it reads no file
+    unchanged = ogi_run(raw, warehouse, workers, work / f"run-{n}-unchanged.log")
     parsed = incremental.find(PARSED)
     parsed_full = full.find(PARSED)
     ingest_line = incremental.find(INGEST)
     return {
-        "n": n, "full": full, "incremental": incremental, "added_files": added_files, "warm_up": warm_up,
+        "n": n, "full": full, "incremental": incremental, "unchanged": unchanged, "added_files": added_files,
+        "warm_up": warm_up, "skipped_unchanged": unchanged.find(UNCHANGED) is not None,
         "sensor_tick": sensor_tick,
         "parsed_full": f"{parsed_full.group(2)} of {parsed_full.group(1)} read" if parsed_full else "?",
         "new_contents": new_contents,
@@ -391,17 +399,19 @@ def main() -> int:
     if not results:
         return 0
     stage_names = [name for name, _ in STAGE_ENDS] + [LAST_STAGE]
-    print(f"\n## `ogi run --workers {args.workers}`: full run on a fresh warehouse, then +1% new files\n")
+    print(f"\n## `ogi run --workers {args.workers}`: full run on a fresh warehouse, then +1% new files, "
+          "then nothing new\n")
     print("Wall seconds; stage times run from the previous stage's last line to this one's, so they include "
           "the start-up of that stage's processes.\n")
     print("| files | run | reading raw/ just before (s) | wall s | peak PSS of the tree (MiB) | max RSS of one process (MiB) | parsed | "
           + " | ".join(stage_names) + " |")
     print("|---:|---|---:|---:|---:|---:|---|" + "---:|" * len(stage_names))
     for r in results:
-        for kind in ("full", "incremental"):
+        for kind in RUN_KINDS:
             run: RunResult = r[kind]
             files = r["n"] if kind == "full" else r["n"] + r["added_files"]
-            parsed = r["parsed_full"] if kind == "full" else f"{r['parsed_new']} of {r['read_new']} read"
+            parsed = {"full": r["parsed_full"], "incremental": f"{r['parsed_new']} of {r['read_new']} read"}.get(
+                kind, "0 read")
             outcome = "" if run.returncode == 0 else f" (FAILED, exit {run.returncode})"
             print(f"| {files} | {kind}{outcome} | {r['warm_up'][kind]:.1f} | {run.wall:.1f} | {run.peak_mb():,.0f} | {run.max_rss_mb:,.0f} | {parsed} | "
                   + " | ".join(f"{run.seconds(name):.1f}" for name in stage_names) + " |")
@@ -409,7 +419,7 @@ def main() -> int:
     print("| files | run | " + " | ".join(stage_names) + " |")
     print("|---:|---|" + "---:|" * len(stage_names))
     for r in results:
-        for kind in ("full", "incremental"):
+        for kind in RUN_KINDS:
             run = r[kind]
             files = r["n"] if kind == "full" else r["n"] + r["added_files"]
             peaks = {name: run.peak_mb(start, end) for name, start, end in run.stages}
@@ -424,8 +434,10 @@ def main() -> int:
               f"the run saw {r['ingest_new']} new files, read {r['read_new']} and parsed {r['parsed_new']} contents: "
               f"{'only the new ones' if ok else 'MISMATCH'}. Incremental / full wall time = {ratio:.2f}. "
               f"Then a sensor tick over the {files_after} files took {r['sensor_tick'][0]:.1f} s "
-              f"({r['sensor_tick'][1]} changes pending).")
-        for kind in ("full", "incremental"):
+              f"({r['sensor_tick'][1]} changes pending), and a run with nothing changed "
+              f"{'stopped after the landing zone' if r['skipped_unchanged'] else 'DID NOT STOP EARLY'} "
+              f"in {r['unchanged'].wall:.1f} s.")
+        for kind in RUN_KINDS:
             for _, line in r[kind].lines:
                 if r[kind].returncode and line.startswith("ogi run:") and "→" not in line:
                     print(f"  - {kind} run: {line}")
