@@ -169,3 +169,14 @@ def test_parser_version_covers_the_cache_layout(monkeypatch):
         assert ingest.parser_version() != before
     finally:
         ingest.parser_version.cache_clear()  # computed again after monkeypatch restores the layout
+
+
+def test_a_content_two_shards_parsed_is_counted_once():
+    def report(sha, status="parsed"):
+        return ParsedReport(file=f"{sha}.txt", sha256=sha, size=1, status=status)
+
+    one, two = ingest.ShardResult(), ingest.ShardResult()
+    one.add([("a.txt",), ("b.txt",)], [report("same"), report("x", "rejected")])
+    two.add([("c.txt",)], [report("same")])
+    total, parsed_twice = ingest.ShardResult.merged([one, two])
+    assert (len(total.files), total.parsed, total.rejected, parsed_twice) == (3, 2, 1, 1)

@@ -271,20 +271,34 @@ def shard_of(path: str, shards: int) -> int:
 
 @dataclass
 class ShardResult:
-    """What a parse shard did: the inventory rows of the files it read, and how many it parsed."""
+    """What a parse shard did: the inventory rows of the files it read, and the contents it parsed
+    (hash → rejected?)."""
     files: list[tuple] = field(default_factory=list)
-    parsed: int = 0
-    rejected: int = 0
+    parsed_contents: dict[str, bool] = field(default_factory=dict)
 
     def add(self, rows: list[tuple], reports: list[ParsedReport]) -> None:
         self.files.extend(rows)
-        self.parsed += len(reports)
-        self.rejected += sum(r.status == STATUS_REJECTED for r in reports)
+        self.parsed_contents.update((r.sha256, r.status == STATUS_REJECTED) for r in reports)
+
+    @property
+    def parsed(self) -> int:
+        return len(self.parsed_contents)
+
+    @property
+    def rejected(self) -> int:
+        return sum(self.parsed_contents.values())
 
     @classmethod
-    def merged(cls, results) -> ShardResult:
-        return cls([row for result in results for row in result.files], sum(r.parsed for r in results),
-                   sum(r.rejected for r in results))
+    def merged(cls, results) -> tuple[ShardResult, int]:
+        """All shards' results, and how many contents more than one shard parsed: the same new
+        bytes under two paths that went to two shards (the landing keeps one copy)."""
+        total = cls()
+        parses = 0
+        for result in results:
+            total.files.extend(result.files)
+            total.parsed_contents.update(result.parsed_contents)
+            parses += result.parsed
+        return total, parses - total.parsed
 
 
 def read_and_parse(raw_dir: Path, paths: list[str], known: set[str]) -> tuple[list[tuple], list[ParsedReport]]:

@@ -85,12 +85,14 @@ def record_inventory(context: dg.OpExecutionContext, listing, shards: list):
     unchanged files the next run need not read again."""
     layout = warehouse()
     previous = ingest.read_inventory(layout.inventory)
-    total = ingest.ShardResult.merged(shards)
+    total, parsed_twice = ingest.ShardResult.merged(shards)
     inventory = ingest.complete_inventory(listing, total.files)
     ingest.write_atomically(inventory, layout.inventory)
     change = ingest.compare_inventories(previous, inventory)
+    twice = (f"{parsed_twice} of them parsed by two shards (the same new bytes under two paths); "
+             if parsed_twice else "")
     context.log.info(f"[parse] {len(total.files)} files read, {total.parsed} new contents parsed "
-                     f"({total.rejected} rejected); the other files' contents were parsed before")
+                     f"({total.rejected} rejected); {twice}the other files' contents were parsed before")
     context.log.info(
         f"[ingest] {change.files} files in {raw_dir()}: {change.added} new, {change.changed} changed, "
         f"{change.removed} removed, {change.unreadable} unreadable")
