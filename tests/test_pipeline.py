@@ -244,6 +244,12 @@ def test_a_failing_blocking_check_publishes_nothing(tmp_path, monkeypatch):
     assert not outcome.success and not outcome.published
     assert outcome.blocked_checks == ["ge_fct_agency_year"]
     assert (warehouse / "published.duckdb").read_bytes() == published_before
+    # Nothing changed since, but the standing publication was not built from these suites: the
+    # next run checks again (and blocks again) instead of skipping, and leaves one staged build.
+    again = run_pipeline(raw, warehouse)
+    assert not again.success and again.blocked_checks == ["ge_fct_agency_year"]
+    assert (warehouse / "published.duckdb").read_bytes() == published_before
+    assert len(list(warehouse.glob(".published.*.duckdb"))) == 1
     docs = (warehouse / "docs" / "great_expectations" / "index.html").read_text(encoding="utf-8")
     assert "fct_agency_year" in docs
 
