@@ -3,6 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from orchestration.lib import ingest
+
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
 os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
@@ -21,3 +23,10 @@ SEEDS = {
 @pytest.fixture
 def seed_bytes():
     return lambda name: SEEDS[name].read_bytes()
+
+
+def recorded_inventory(raw, previous=None):
+    """The inventory a run records: the listing, completed by reading the files it did not know."""
+    listing = ingest.list_raw(raw, previous)
+    return ingest.complete_inventory(
+        listing, [ingest.read_file(raw, path)[0] for path in ingest.files_to_read(listing)])

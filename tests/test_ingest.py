@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 
 from orchestration.lib import ingest
 from orchestration.lib.parsing.model import ParsedReport, Provenance
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, recorded_inventory
 
 
 def _raw(tmp_path, names=("000", "003")):
@@ -18,16 +18,9 @@ def _raw(tmp_path, names=("000", "003")):
     return raw
 
 
-def _inventory(raw, previous=None):
-    """The inventory a run records: the listing, completed by reading the files it did not know."""
-    listing = ingest.list_raw(raw, previous)
-    return ingest.complete_inventory(
-        listing, [ingest.read_file(raw, path)[0] for path in ingest.files_to_read(listing)])
-
-
 def test_listing_reads_no_file_and_keeps_the_hashes_of_untouched_files(tmp_path, monkeypatch):
     raw = _raw(tmp_path)
-    first = _inventory(raw)
+    first = recorded_inventory(raw)
     assert first["path"].to_pylist() == [SEEDS["000"].name, SEEDS["003"].name]
     assert first["sha256"][0].as_py() == "b20fffd11f6ddaffdb458fccf7efeed91958fcf3118f9c5e14fb313a625a016c"
 
@@ -40,7 +33,7 @@ def test_listing_reads_no_file_and_keeps_the_hashes_of_untouched_files(tmp_path,
     assert read == []
     assert listing["sha256"].to_pylist() == [first["sha256"][0].as_py(), None, None]
     assert ingest.files_to_read(listing) == [SEEDS["003"].name, "new.txt"]
-    second = _inventory(raw, first)
+    second = recorded_inventory(raw, first)
     assert read == [SEEDS["003"].name, "new.txt"]
     change = ingest.compare_inventories(first, second)
     assert (change.files, change.added, change.changed, change.removed) == (3, 1, 0, 0)
@@ -53,7 +46,7 @@ def test_a_shard_reads_each_file_once_and_parses_each_content_once(tmp_path):
     listing = ingest.list_raw(raw)
     (raw / "gone.txt").unlink()  # removed between the listing and the read
     cache = ingest.ParseCache(tmp_path / "parsed", version="v1")
-    cache.write_chunk([ParsedReport(file="old.txt", sha256=_inventory(raw)["sha256"][1].as_py(), size=1)])
+    cache.write_chunk([ParsedReport(file="old.txt", sha256=recorded_inventory(raw)["sha256"][1].as_py(), size=1)])
     parsed = cache.parsed_hashes()
     rows, reports = ingest.read_and_parse(raw, ingest.files_to_read(listing, cache), parsed)
     by_path = {row[0]: row for row in rows}
@@ -72,7 +65,7 @@ def test_links_out_of_raw_and_unreadable_files_are_listed_with_a_reason(tmp_path
     locked = raw / "locked.txt"
     locked.write_text("x", encoding="utf-8")
     locked.chmod(0)
-    rows = {r["path"]: r for r in _inventory(raw).to_pylist()}
+    rows = {r["path"]: r for r in recorded_inventory(raw).to_pylist()}
     assert rows["link.txt"]["sha256"] is None
     assert "outside the raw directory" in rows["link.txt"]["read_error"]
     if os.geteuid() != 0:  # root reads anything
@@ -130,7 +123,7 @@ def test_pending_changes_read_only_touched_known_files(tmp_path, monkeypatch):
     raw = _raw(tmp_path, ("000",))
     name = SEEDS["000"].name
     assert [path for path, _ in ingest.pending_changes(raw, None)] == [name]
-    inventory = _inventory(raw)
+    inventory = recorded_inventory(raw)
     assert ingest.pending_changes(raw, inventory) == []
 
     read = []

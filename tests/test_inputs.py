@@ -7,7 +7,7 @@ import shutil
 from orchestration.lib import ingest, validation
 from orchestration.lib.inputs import publication_inputs
 from orchestration.lib.parsing.model import ParsedReport
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, recorded_inventory
 
 
 def _state(tmp_path):
@@ -16,9 +16,7 @@ def _state(tmp_path):
     for name in ("000", "003"):
         if not (raw / SEEDS[name].name).exists():
             shutil.copy(SEEDS[name], raw / SEEDS[name].name)
-    listing = ingest.list_raw(raw)
-    rows = [ingest.read_file(raw, path)[0] for path in ingest.files_to_read(listing)]
-    return raw, ingest.complete_inventory(listing, rows)
+    return raw, recorded_inventory(raw)
 
 
 def test_the_hash_changes_with_the_files_the_cache_and_the_suites_and_only_with_them(tmp_path, monkeypatch):

@@ -131,14 +131,15 @@ READ_AHEAD_FILES = 32
 def _with_read_ahead(raw_dir: Path, paths: list[str]):
     """Each path, after asking the kernel to start reading the file READ_AHEAD_FILES further on:
     a file not in the page cache then arrives while the ones before it are parsed, instead of
-    stalling the shard. (On this VM, whose page cache drops a 100,000-file corpus within minutes,
-    a shard's reads waited 140 µs per file without it and 25 µs with it.)"""
+    stalling the shard (measured in BENCHMARKS.md)."""
     if not hasattr(os, "posix_fadvise"):  # macOS, Windows: read as they come
         yield from paths
         return
+    for ahead in paths[:READ_AHEAD_FILES]:
+        _advise_will_need(raw_dir / ahead)
     for i, rel in enumerate(paths):
-        for ahead in paths[i + READ_AHEAD_FILES: i + READ_AHEAD_FILES + 1] if i else paths[:READ_AHEAD_FILES + 1]:
-            _advise_will_need(raw_dir / ahead)
+        if i + READ_AHEAD_FILES < len(paths):
+            _advise_will_need(raw_dir / paths[i + READ_AHEAD_FILES])
         yield rel
 
 

@@ -98,16 +98,20 @@ def landed_inputs(layout: WarehouseLayout) -> str | None:
     if not layout.database.exists():
         return None
     with connect(layout.database, read_only=True) as con:
-        found = con.execute("select count(*) from duckdb_tables() "
-                            "where schema_name = 'landing' and table_name = 'publication_inputs'").fetchone()[0]
-        return con.execute("select inputs_hash from landing.publication_inputs").fetchone()[0] if found else None
+        if "publication_inputs" not in _landing_tables(con):
+            return None
+        return con.execute("select inputs_hash from landing.publication_inputs").fetchone()[0]
+
+
+def _landing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {name for (name,) in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'landing'").fetchall()}
 
 
 def _loaded_chunks(con: duckdb.DuckDBPyConnection, version: str,
                    in_cache: set[str]) -> tuple[set[str], str | None]:
     """The chunks the landing holds, or none and why every chunk must be loaded again."""
-    tables = {name for (name,) in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'landing'").fetchall()}
+    tables = _landing_tables(con)
     if "loaded_chunks" not in tables:
         return set(), "no chunk loaded yet"
     if not {target.removeprefix("landing.") for target in PARSED_TABLES.values()} <= tables:
