@@ -87,7 +87,12 @@ def test_a_fifo_or_a_link_to_a_directory_is_rejected_and_never_waited_on(tmp_pat
     rows, reports = finished[0]
     errors = {row[0]: row[4] for row in rows}
     assert errors["pipe.txt"] == "OSError: not a regular file (a FIFO, socket or device)"
-    assert errors["inside.txt"] == "IsADirectoryError: Is a directory"
+    assert errors["inside.txt"] == ("IsADirectoryError: a link to a directory, which is not followed "
+                                    "(copy or move its files into raw/)")
+    open_files = len(os.listdir("/proc/self/fd"))
+    for _ in range(50):
+        ingest.read_file(raw, "inside.txt")
+    assert len(os.listdir("/proc/self/fd")) < open_files + 50  # no descriptor left open per refusal
     assert errors[SEEDS["000"].name] is None and [r.file for r in reports] == [SEEDS["000"].name]
 
 

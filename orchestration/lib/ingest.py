@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -160,10 +160,18 @@ def read_file(raw_dir: Path, rel: str) -> tuple[tuple, bytes | None]:
     """(inventory row, bytes) of one file, read once; an unreadable file gets its reason instead."""
     try:
         # O_NONBLOCK: opening a FIFO would otherwise wait for a writer, and the run with it
-        with open(os.open(raw_dir / rel, os.O_RDONLY | os.O_NONBLOCK), "rb", buffering=0) as handle:
-            stat = os.fstat(handle.fileno())
+        fd = os.open(raw_dir / rel, os.O_RDONLY | os.O_NONBLOCK)
+        try:
+            stat = os.fstat(fd)
+            if S_ISDIR(stat.st_mode):  # only a link gets here: the listing walks real directories
+                raise IsADirectoryError(errno.EISDIR, "a link to a directory, which is not followed "
+                                        "(copy or move its files into raw/)")
             if not S_ISREG(stat.st_mode):
                 raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)")
+        except OSError:
+            os.close(fd)
+            raise
+        with open(fd, "rb", buffering=0) as handle:
             data = handle.read()
     except OSError as err:
         return (rel, None, None, None, _os_error(err)), None
