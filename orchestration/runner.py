@@ -13,6 +13,7 @@ from pathlib import Path
 import dagster as dg
 
 from .defs.executors import STEP_SERVER_PRELOAD, multiprocess_execution
+from .event_log import event_log_storage
 from .lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV, WarehouseLayout
 
 
@@ -102,7 +103,8 @@ def run_pipeline(raw: Path, warehouse_dir: Path, workers: int = 1) -> RunOutcome
     os.environ[WAREHOUSE_DIR_ENV] = str(warehouse_dir.resolve())
     layout = WarehouseLayout(warehouse_dir.resolve())
     with warehouse_lock(layout), tempfile.TemporaryDirectory(prefix="ogi-dagster-", dir=INSTANCE_TMP) as home:
-        with dg.DagsterInstance.local_temp(tempdir=home) as instance:
+        overrides = {"event_log_storage": event_log_storage(str(Path(home) / "history" / "runs"))}
+        with dg.DagsterInstance.local_temp(tempdir=home, overrides=overrides) as instance:
             # Naming the logger in the run config swaps Dagster's event log on the console for
             # one line per stage (the UI's runs keep the default).
             run_config: dict = {"loggers": {"console": {}}}

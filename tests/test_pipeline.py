@@ -15,8 +15,8 @@ FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "pipeline"
 OGI = str(Path(sys.executable).with_name("ogi"))
 
 
-def _ogi_run(raw: Path, warehouse: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([OGI, "run", "--raw", str(raw), "--warehouse", str(warehouse)],
+def _ogi_run(raw: Path, warehouse: Path, *options: str) -> subprocess.CompletedProcess:
+    return subprocess.run([OGI, "run", "--raw", str(raw), "--warehouse", str(warehouse), *options],
                           capture_output=True, text=True, timeout=600)
 
 
@@ -213,6 +213,18 @@ def test_a_rerun_with_nothing_changed_parses_nothing_and_keeps_the_publication(p
     assert reader.execute("select count(*) from fct_agency_year").fetchone() == (8,)
     reader.close()
     assert (warehouse / "published.duckdb").read_bytes() == published
+
+
+def test_steps_in_a_process_pool_publish_what_one_process_does(pipeline, tmp_path):
+    """`ogi run --workers 2`: Dagster's multiprocess executor, steps forked from the step server,
+    writing the run's events through the storage of orchestration/event_log.py."""
+    raw, warehouse, _ = pipeline
+    pooled = _ogi_run(raw, tmp_path / "warehouse", "--workers", "2")
+    assert pooled.returncode == 0, pooled.stdout + pooled.stderr
+    assert "[parse] shard 0: " in pooled.stdout and "Published: " in pooled.stdout
+    for mart in ("fct_agency_year", "fct_report_values", "dim_agency", "quality_issues"):
+        sql = f"select * from {mart} order by all"
+        assert _query(tmp_path / "warehouse", sql) == _query(warehouse, sql), mart
 
 
 def test_a_failing_blocking_check_publishes_nothing(tmp_path, monkeypatch):
