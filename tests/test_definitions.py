@@ -1,4 +1,6 @@
 import logging
+import subprocess
+import sys
 
 import dagster as dg
 
@@ -45,6 +47,15 @@ def test_any_process_loading_the_code_drops_the_skipped_check_warning():
                                     "no result in step 'great_expectations_suites'; downstream step "
                                     "'published_marts' will proceed without gating on it."))
     assert logger.filter(record("any other warning of the execution plan"))
+
+
+def test_loading_the_code_does_not_import_dask():
+    """Every step server, UI code server and `ogi run` loads the definitions; Dask (0.7 s) is
+    imported by the runs of ogi_parse_on_dask only."""
+    loaded = subprocess.run([sys.executable, "-c", "import sys, orchestration.definitions; "
+                             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'dagster_dask')))"],
+                            capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]"
 
 
 def test_sensor_fires_on_new_or_changed_content_only(tmp_path, monkeypatch):

@@ -1,7 +1,6 @@
 import dagster as dg
-from dagster_dask import dask_executor
 
-from .executors import multiprocess_execution
+from .executors import dask_executor, multiprocess_execution
 
 # Every asset and check: raw files → parse → landing → dbt → GE checks → published marts.
 pipeline_job = dg.define_asset_job(
