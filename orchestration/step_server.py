@@ -13,14 +13,18 @@ import os
 import tempfile
 
 import dagster as dg
+import pyarrow.dataset  # noqa: F401 - what pyarrow.parquet imports on its first read, in each step
 
-from . import definitions  # noqa: F401
+from . import definitions
 
 # Each step process opens the run's instance, whose storage modules (SQLAlchemy, Alembic, Dagster's
 # SQL storages) it would otherwise import anew: half a second per step. Opening a throwaway
 # instance here imports them once for all steps.
 with tempfile.TemporaryDirectory() as home, dg.DagsterInstance.local_temp(tempdir=home):
     pass
+# Likewise, resolving the job imports Dagster's repository and run-config modules and builds the
+# job once; every step process resolves it again from the copy it was forked with.
+definitions.defs.resolve_job_def("ogi_pipeline")
 
 gc.freeze()
 # When the run stops the server, it leaves at once (os._exit, as the steps do): tearing down the

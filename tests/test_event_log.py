@@ -42,6 +42,24 @@ def test_it_stores_every_event_dagsters_storage_does_through_one_engine_per_data
         assert set(storage._engines) == runs | {"index"}  # noqa: SLF001 - one engine per database, kept
 
 
+def test_a_second_process_reads_the_runs_databases_without_dagsters_alembic_check(tmp_path, monkeypatch):
+    from dagster._core.storage.event_log.sqlite import sqlite_event_log
+
+    (tmp_path / "dagster").mkdir()
+    overrides = {"event_log_storage": event_log_storage(str(tmp_path / "runs"))}
+    with dg.DagsterInstance.local_temp(tempdir=str(tmp_path / "dagster"), overrides=overrides) as instance:
+        [types] = [events[:1] for events in _three_runs(instance)[:1]]
+        run_id = instance.get_runs()[0].run_id
+
+    def no_check(*_):
+        raise AssertionError("alembic check of a stamped database")
+
+    monkeypatch.setattr(sqlite_event_log, "check_alembic_revision", no_check)
+    step_storage = KeptEnginesEventLogStorage(str(tmp_path / "runs"))  # as a step process opens it
+    assert [e.dagster_event.event_type_value for e in step_storage.get_logs_for_run(run_id)
+            if e.dagster_event][:1] == types
+
+
 def test_the_methods_it_overrides_still_exist_in_dagster(tmp_path):
     for name in ("from_config_value", "_connect", "_initdb", "conn_string_for_shard"):
         assert callable(getattr(SqliteEventLogStorage, name)), name
