@@ -1,11 +1,11 @@
 """The event log of `ogi run`'s throwaway Dagster instance: Dagster's SQLite storage, keeping one
-SQLAlchemy engine per database file instead of creating and disposing of one for every event.
+SQLAlchemy engine per database file instead of creating and disposing of one for every event,
+and skipping Dagster's alembic check of a database already stamped.
 
 A run stores about 600 events (the dbt step alone 180: a materialization and an asset check
 result for every model and test). A fresh engine each time also throws away SQLAlchemy's cache
 of compiled statements; storing the dbt step's events took 1.2–1.7 s, and 0.7 s with the engines
-kept (BENCHMARKS.md). And each step process, opening the run's databases, skips Dagster's
-alembic check of databases already stamped. Only `ogi run` uses it: its instance lives as long as one run, so the
+kept (BENCHMARKS.md). Only `ogi run` uses it: its instance lives as long as one run, so the
 engines (one per run database and one for the index) stay few; the long-lived UI and daemon keep
 Dagster's own storage. Connections are not pooled (NullPool, as Dagster does), so none stays open.
 """

@@ -22,8 +22,8 @@ from . import definitions
 # instance here imports them once for all steps.
 with tempfile.TemporaryDirectory() as home, dg.DagsterInstance.local_temp(tempdir=home):
     pass
-# Likewise, resolving the job imports Dagster's repository and run-config modules and builds the
-# job once; every step process resolves it again from the copy it was forked with.
+# Likewise, resolving the job imports Dagster's repository modules and builds the job once; each
+# step process, forked from here, finds it already built.
 definitions.defs.resolve_job_def("ogi_pipeline")
 
 gc.freeze()
