@@ -50,8 +50,7 @@ class KeptEnginesEventLogStorage(SqliteEventLogStorage):
         stamped with a revision is one Dagster's check leaves as it is; only an unstamped one (new,
         or being created by another process) goes through it."""
         with engine.connect() as conn:
-            tables = set(sqlalchemy.inspect(conn).get_table_names())
-            if "alembic_version" in tables and conn.execute(
+            if sqlalchemy.inspect(conn).has_table("alembic_version") and conn.execute(
                     sqlalchemy.text("select version_num from alembic_version")).first():
                 return
         super()._initdb(engine, for_index_shard=for_index_shard)

@@ -17,10 +17,9 @@ import pyarrow as pa
 
 from . import validation
 from .ingest import ParseCache
-from .paths import DBT_PROJECT_DIR, PROJECT_ROOT
+from .paths import PROJECT_ROOT, dbt_project_files
 
 _LIBRARIES = ("duckdb", "dbt-core", "dbt-duckdb", "great_expectations", "pandas", "pyarrow")
-_DBT_SOURCES = ("dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests")
 
 
 def publication_inputs(inventory: pa.Table, cache: ParseCache) -> str:
@@ -46,9 +45,7 @@ def publication_inputs(inventory: pa.Table, cache: ParseCache) -> str:
 def _code_files() -> list[Path]:
     package = PROJECT_ROOT / "orchestration"
     files = [p for p in package.rglob("*") if p.suffix in {".py", ".csv"}]
-    for name in _DBT_SOURCES:
-        root = DBT_PROJECT_DIR / name
-        files += [root] if root.is_file() else [p for p in root.rglob("*") if p.suffix in {".sql", ".yml", ".csv"}]
+    files += dbt_project_files()
     # Looked up when called: tests point the suites elsewhere.
     files += list(validation.EXPECTATIONS_DIR.glob("*.json"))
     return sorted(p for p in files if p.is_file())

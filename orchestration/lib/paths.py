@@ -10,6 +10,15 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
+
+
+def dbt_project_files(root: Path = DBT_PROJECT_DIR) -> list[Path]:
+    """The dbt project's own files, what `dbt parse` reads (not its target/ or logs/)."""
+    return [root / "dbt_project.yml", root / "profiles.yml"] + [
+        p for sub in ("models", "macros", "seeds", "tests") for p in (root / sub).rglob("*")
+        if p.suffix in {".sql", ".yml", ".csv"}]
+
+
 # The two settings a deployment changes; `ogi run --raw/--warehouse` sets them too.
 RAW_DIR_ENV = "OGI_RAW_DIR"
 WAREHOUSE_DIR_ENV = "OGI_WAREHOUSE_DIR"

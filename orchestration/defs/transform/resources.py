@@ -14,7 +14,7 @@ from pathlib import Path
 from dagster_dbt import DbtCliResource, DbtProject
 from packaging.version import Version
 
-from ...lib.paths import DBT_PROJECT_DIR
+from ...lib.paths import DBT_PROJECT_DIR, dbt_project_files
 
 # The venv's dbt, so the command works without activating the venv.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
@@ -27,10 +27,7 @@ def ensure_manifest(project: DbtProject = dbt_project) -> Path:
     root = Path(project.project_dir)
     # Only the project's own files: every step process loads the definitions, and walking
     # target/ and logs/ too cost more with each run that wrote there.
-    sources = [root / "dbt_project.yml", root / "profiles.yml"] + [
-        p for sub in ("models", "macros", "seeds", "tests") for p in (root / sub).rglob("*")
-        if p.suffix in {".sql", ".yml", ".csv"}]
-    newest = max(p.stat().st_mtime for p in sources)
+    newest = max(p.stat().st_mtime for p in dbt_project_files(root))
     manifest.parent.mkdir(parents=True, exist_ok=True)
     # Processes loading the definitions at once (pytest workers, step processes) would otherwise
     # each run `dbt parse`, and one read the manifest another was still writing.
