@@ -1,3 +1,4 @@
+import gc
 import os
 import shutil
 import threading
@@ -55,6 +56,20 @@ def test_a_shard_reads_each_file_once_and_parses_each_content_once(tmp_path):
     assert by_path["gone.txt"][4].startswith("FileNotFoundError")
     inventory = ingest.complete_inventory(listing, rows)
     assert inventory["sha256"].null_count == 1 and inventory.num_rows == 4
+
+
+def test_a_chunk_is_parsed_with_the_cycle_collector_paused_then_written(tmp_path, monkeypatch):
+    raw = _raw(tmp_path)
+    cache = ingest.ParseCache(tmp_path / "parsed", version="v1")
+    result = ingest.ShardResult()
+    collecting = []
+    real = ingest.parse_report
+    monkeypatch.setattr(ingest, "parse_report", lambda data, name: collecting.append(gc.isenabled()) or real(data, name))
+    ingest.parse_chunk(raw, [SEEDS["000"].name, SEEDS["003"].name], set(), cache, result)
+    assert collecting == [False, False] and gc.isenabled()
+    assert (len(result.files), result.parsed, result.rejected) == (2, 2, 0)
+    [chunk] = cache.chunks()
+    assert pq.read_table(chunk / "reports.parquet")["file"].to_pylist() == [SEEDS["000"].name, SEEDS["003"].name]
 
 
 def test_links_out_of_raw_and_unreadable_files_are_listed_with_a_reason(tmp_path):

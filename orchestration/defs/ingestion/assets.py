@@ -65,10 +65,7 @@ def _parse_shard_op(shard: int) -> dg.OpDefinition:
         cache = ingest.ParseCache(warehouse().parse_cache, parser_version)
         known = cache.parsed_hashes()
         for start in range(0, len(todo), CHUNK_SIZE):
-            rows, reports = ingest.read_and_parse(raw_dir(), todo[start:start + CHUNK_SIZE], known)
-            if reports:
-                cache.write_chunk(reports)
-            result.add(rows, reports)
+            ingest.parse_chunk(raw_dir(), todo[start:start + CHUNK_SIZE], known, cache, result)
             context.log.info(f"[parse] shard {shard}: {len(result.files)}/{len(todo)} files read, "
                              f"{result.parsed} new contents parsed ({result.rejected} rejected)")
         return result

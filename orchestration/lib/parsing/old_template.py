@@ -411,6 +411,9 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
                 current.expects_value = False
     if open_text:
         add(open_text, open_line)
+    # `add` calls itself, a reference cycle: left bound, it would keep every row alive until the
+    # cycle collector's next pass, whose work grows with all it must walk (BENCHMARKS.md)
+    del add
     return rows
 
 
