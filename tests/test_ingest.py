@@ -125,11 +125,15 @@ def test_parse_cache_is_per_parser_version_and_chunks_appear_whole(tmp_path):
     row = Provenance(line=7, source="table", text="收到申请 | 5 | 3", note="row 1")
     two = [ParsedReport(file=f"{name}.txt", sha256=name, size=1, values={"a": 5, "b": 3, "c": None},
                         provenance={"a": row, "b": row}) for name in ("x", "y")]
-    chunk = cache.write_chunk(two)
+    sentence = Provenance(line=9, source="prose", text="受理申请3件")
+    other_keys = ParsedReport(file="z.txt", sha256="z", size=1, values={"b": 3, "a": None},
+                              provenance={"b": sentence, "a": row})
+    chunk = cache.write_chunk([*two, other_keys])
     assert pq.read_schema(chunk / "values.parquet") == ingest.VALUES_SCHEMA
     assert [tuple(v.values()) for v in pq.read_table(chunk / "values.parquet").to_pylist()] == [
         (name, key, value, *(("table", 7, "收到申请 | 5 | 3", "row 1") if key != "c" else (None,) * 4))
-        for name in ("x", "y") for key, value in (("a", 5.0), ("b", 3.0), ("c", None))]
+        for name in ("x", "y") for key, value in (("a", 5.0), ("b", 3.0), ("c", None))] + [
+        ("z", "b", 3.0, "prose", 9, "受理申请3件", None), ("z", "a", None, "table", 7, "收到申请 | 5 | 3", "row 1")]
     (cache.dir / ".chunk-half.tmp").mkdir()  # a killed writer leaves only a hidden temp dir
     assert len(cache.chunks()) == 2
 
