@@ -1,6 +1,7 @@
 """Speed and memory of the parser and of `ogi run` on synthetic corpora; prints markdown tables.
 
     .venv/bin/python scripts/benchmark.py [--sizes 10000,100000] [--workers 2] [--parse-n 2000]
+                                          [--instructions 500]
 
 Measures, for the project this script lives in (its directory is put first on PYTHONPATH, so a
 copy of the repository benchmarks itself, not the installed checkout):
@@ -17,7 +18,10 @@ copy of the repository benchmarks itself, not the installed checkout):
    again, checking from the `[parse] N files read, M new contents parsed` line that only those
    were read and parsed; then one sensor tick (raw/ against the inventory: nothing pending);
 4. a run with nothing changed (what the daily schedule mostly finds): it must stop after the
-   landing zone, the standing publication being built from the same inputs.
+   landing zone, the standing publication being built from the same inputs;
+5. with --instructions N, the instructions per report of parse_report and of a parse shard,
+   counted by valgrind's callgrind: the VM's speed drifts by more than most changes, a count
+   does not.
 
 Corpora are kept under --work (default /tmp/ogi-benchmark) and reused when complete;
 warehouses are always fresh. Nothing is written inside the repository.
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -129,8 +134,8 @@ def _shard_pass(home: Path) -> float:
     _, files = _corpus_files(home)
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        _, reports = ingest.read_and_parse(home / "raw", [name for name, _ in files], set())
-        ingest.ParseCache(Path(tmp), "benchmark").write_chunk(reports)
+        ingest.parse_chunk(home / "raw", [name for name, _ in files], set(), ingest.ParseCache(Path(tmp), "benchmark"),
+                           ingest.ShardResult())
         return len(files) / (time.perf_counter() - started)
 
 
@@ -169,6 +174,53 @@ def measure_parse(home: Path, repeat: int, profile: Path | None) -> list[tuple[s
         profiler.disable()
         profiler.dump_stats(str(profile))
     return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# instructions per report (callgrind)
+
+INSTRUCTION_SUBJECTS = ("parse_report", "parse shard")
+
+
+def count_instructions(home: Path, n: int) -> dict[str, float]:
+    """Instructions per report, counted by valgrind's callgrind: unlike seconds, the same count
+    whatever the VM's speed at the hour (repeated counts per report agree within 1%), so two commits compare
+    without interleaving. Each subject runs on the corpus's first n + 1 files and on its first
+    one; the difference over n is what each further report costs, without the start-up, the
+    imports and the one-time work of the first report (the first Parquet write, the
+    dictionaries), which a shard does once for thousands of reports."""
+    per_report = {}
+    for subject in INSTRUCTION_SUBJECTS:
+        more, first = (_callgrind_total(subject, home, count) for count in (n + 1, 1))
+        per_report[subject] = (more - first) / n
+    return per_report
+
+
+def _callgrind_total(subject: str, home: Path, n: int) -> int:
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+               str(Path(__file__).resolve()), "--instruction-subject", f"{subject}:{n}:{home}"]
+    finished = subprocess.run(command, cwd=ROOT, env=ENV, capture_output=True, text=True)
+    totals = re.findall(r"Collected : (\d+)", finished.stderr)
+    if finished.returncode or not totals:
+        sys.exit(f"callgrind failed on {subject} ({n} files):\n{finished.stderr[-2000:]}")
+    return int(totals[-1])
+
+
+def run_instruction_subject(spec: str) -> None:
+    """What --instructions counts, in the process valgrind runs: parse_report on bytes already
+    read, or a parse shard's chunk (read, hash, parse, write Parquet) after freezing the heap as
+    the step server does."""
+    subject, n, home = spec.split(":", 2)
+    _, files = _corpus_files(Path(home))
+    files = files[:int(n)]
+    if subject == "parse_report":
+        for name, data in files:
+            parse_report(data, name)
+        return
+    gc.freeze()
+    with tempfile.TemporaryDirectory() as tmp:
+        ingest.parse_chunk(Path(home) / "raw", [name for name, _ in files], set(), ingest.ParseCache(Path(tmp), "benchmark"),
+                           ingest.ShardResult())
 
 
 def print_profile(path: Path, top: int) -> None:
@@ -374,7 +426,14 @@ def main() -> int:
                         help="also profile parse_report (cProfile) and print the TOP modules and functions")
     parser.add_argument("--work", default="/tmp/ogi-benchmark", help="corpora, warehouses and run logs")
     parser.add_argument("--gen-workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--instructions", type=int, default=0, metavar="N",
+                        help="also count instructions per report on N files with valgrind's callgrind "
+                             "(about a minute for 500; independent of the VM's speed)")
+    parser.add_argument("--instruction-subject", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.instruction_subject:
+        run_instruction_subject(args.instruction_subject)
+        return 0
     work = Path(args.work).resolve()
     if work == ROOT or ROOT in work.parents:
         sys.exit("--work must be outside the repository")
@@ -393,6 +452,13 @@ def main() -> int:
             print(f"| {label} | {n} | {median:,.0f} | {low:,.0f} | {high:,.0f} |")
         if profile:
             print_profile(profile, args.profile)
+        sys.stdout.flush()
+    if args.instructions:
+        home = corpus(work, max(args.parse_n, args.instructions + 1), 0, args.gen_workers)
+        print(f"\n## Instructions per report (callgrind): files 2 to {args.instructions + 1} of the corpus (seed 0)\n")
+        print("| subject | instructions per report |\n|---|---:|")
+        for subject, count in count_instructions(home, args.instructions).items():
+            print(f"| {subject} | {count / 1e6:.2f} M |")
         sys.stdout.flush()
 
     results = [pipeline(work, n, args.workers, args.gen_workers) for n in sizes]
