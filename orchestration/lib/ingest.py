@@ -317,8 +317,8 @@ def parse_chunk(raw_dir: Path, paths: list[str], known: set[str], cache: ParseCa
 
     The cycle collector is paused meanwhile. The parser makes no reference cycles (a test checks
     it), so the collector would free nothing, yet its passes walk every object a chunk keeps alive
-    until it is written, ~150 per report: about 5% of a shard's time (BENCHMARKS.md). The chunk's objects
-    are freed, with _parse_and_write's locals, before it resumes.
+    until it is written, ~150 per report: about 5% of a shard's time (BENCHMARKS.md). The chunk's
+    objects are freed, with _parse_and_write's locals, before it resumes.
     """
     collecting = gc.isenabled()
     gc.disable()
