@@ -11,7 +11,6 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 
 
-
 def dbt_project_files(root: Path = DBT_PROJECT_DIR) -> list[Path]:
     """The dbt project's own files, what `dbt parse` reads (not its target/ or logs/)."""
     return [root / "dbt_project.yml", root / "profiles.yml"] + [
