@@ -188,7 +188,7 @@ INSTRUCTION_SUBJECTS = ("parse_report", "parse shard")
 
 def count_instructions(home: Path, n: int) -> dict[str, float]:
     """Instructions per report, counted by valgrind's callgrind: unlike seconds, the same count
-    whatever the VM's speed at the hour (repeated counts per report agree within 1%), so two commits compare
+    whatever the VM's speed at the hour (counts of the same code per report agree within 2%), so two commits compare
     without interleaving. Each subject runs on the corpus's first n + 1 files and on its first
     one; the difference over n is what each further report costs, without the start-up, the
     imports and the one-time work of the first report (the first Parquet write, the
@@ -432,7 +432,7 @@ def main() -> int:
     parser.add_argument("--gen-workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--instructions", type=int, default=0, metavar="N",
                         help="also count instructions per report on N files with valgrind's callgrind "
-                             "(about a minute for 500; independent of the VM's speed)")
+                             "(4-5 minutes for 500 here; independent of the VM's speed)")
     parser.add_argument("--instruction-subject", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.instruction_subject:
