@@ -11,7 +11,7 @@ from opencc import OpenCC
 
 from orchestration.lib.metrics import keys_for, t3_rows
 from orchestration.lib.parsing.identities import check_identities
-from orchestration.lib.synthetic import COMBINATIONS, TRUTH_FILE, generate_corpus, read_truth
+from orchestration.lib.synthetic import COMBINATIONS, TRUTH_FILE, generate_corpus, generate_files, read_truth
 from orchestration.lib.synthetic import corpus as corpus_module
 from orchestration.lib.synthetic.places import (LOCAL_DEPARTMENTS_NEW, LOCAL_DEPARTMENTS_OLD, PLACES,
                                                 PROVINCE_DEPARTMENTS_NEW, PROVINCE_DEPARTMENTS_OLD)
@@ -41,6 +41,18 @@ def test_same_seed_gives_identical_bytes_and_truth(tmp_path):
     generate_corpus(80, tmp_path / "a", seed=3)
     generate_corpus(80, tmp_path / "b", seed=3)
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
+
+
+def test_a_few_files_of_a_corpus_are_generated_alone_as_in_the_whole(corpus_200, tmp_path):
+    truths = list(read_truth(corpus_200))
+    # every duplicate (it regenerates the report before it) and junk file, and every 7th file
+    indices = sorted({i for i, t in enumerate(truths) if t["kind"] != "report" or i % 7 == 0})
+    assert {truths[i]["kind"] for i in indices} == {"report", "duplicate", "junk"}
+    generate_files(indices, tmp_path, seed=0, n=200)
+    whole = (corpus_200 / TRUTH_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+    assert (tmp_path / TRUTH_FILE).read_text(encoding="utf-8").splitlines(keepends=True) == [whole[i] for i in indices]
+    assert {name: data for name, data in _files(tmp_path).items() if name != TRUTH_FILE} == {
+        truths[i]["file"]: (corpus_200 / truths[i]["file"]).read_bytes() for i in indices}
 
 
 def test_different_seed_gives_a_different_corpus(tmp_path):

@@ -397,7 +397,7 @@ def segments(lines: list[str], start: int, end: int) -> list[Segment]:
     for i in range(start, end):
         line = lines[i]
         check, how, a, b = _line_plan(line)
-        if check is not None and (not rows.label if check == _DASHED else _is_page_number(lines, i, end)):
+        if check is not None and (not rows.label if check == _DASHED else is_page_number(lines, i, end)):
             continue
         if how == _ROW:
             rows.row(i, a, b)
@@ -415,7 +415,7 @@ def segments(lines: list[str], start: int, end: int) -> list[Segment]:
     return rows.finish()
 
 
-def _is_page_number(lines: list[str], i: int, end: int) -> bool:
+def is_page_number(lines: list[str], i: int, end: int) -> bool:
     """A bare number after a blank line and before a blank line or the next page's header: the
     footer of a PDF page (pdftotext puts blank lines around it), not a row's only value."""
     return (i > 0 and not lines[i - 1].strip()

@@ -37,7 +37,9 @@ _T3_LEAF_KEYWORDS = {
     "not_processed.petition": ("信访", "举报投诉"),
     "not_processed.duplicate": ("重复申请",),
     "not_processed.publication": ("出版物",),
-    "not_processed.mass_repeat": ("大量反复", "反复申请"),
+    # 反覆 too: the variant some reports print, and what a traditional label wrapped between 反
+    # and 覆 keeps (the line-by-line conversion to simplified sees no 反覆 to map)
+    "not_processed.mass_repeat": ("大量反复", "反复申请", "大量反覆", "反覆申请"),
     "not_processed.confirm_reissue": ("重新出具",),
     "other": ("其他处理",),  # new2019: one row
     "other.no_amend": ("不补正",),
@@ -161,6 +163,9 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
                         f"other values; kept line {found[row][0].line + 1}", f"t3.{row}"))
             else:
                 found[row] = seg, at
+        elif sequence and sequence[-1][0] is None and _is_subtotal_row(seg):
+            # after an unreadable row: the 小计 of that row's group, which only the row order tells
+            sequence.append((_SUBTOTAL_SLOT, seg))
         elif group := _subtotal_group(seg, template, sequence):
             subtotals.append((group, seg))
             if "小计" in seg.label_parts[-1][1] or "合计" in seg.label_parts[-1][1]:
@@ -209,14 +214,18 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
             out.issues.append(Issue("row_not_found", f"表三 {row}: {why}", f"t3.{row}"))
 
 
+def _is_subtotal_row(seg: Segment) -> bool:
+    own = seg.label_parts[-1][1] if seg.label_parts else ""
+    return "小计" in own or "合计" in own
+
+
 def _subtotal_group(seg: Segment, template: str, sequence) -> str | None:
     """The group (denied, unable, …) whose subtotal row this is: its own label is the group's
     (`(三)不予公开` with numbers), or `小计`/`合计` after the group's rows."""
-    own = seg.label_parts[-1][1] if seg.label_parts else ""
-    if "小计" in own or "合计" in own:
+    if _is_subtotal_row(seg):
         last = next((row for row, _ in reversed(sequence) if row), "")
         return last.split(".")[0] if "." in last else None
-    match = _PATTERNS[template].group.search(own)
+    match = _PATTERNS[template].group.search(seg.label_parts[-1][1] if seg.label_parts else "")
     return _PATTERNS[template].groups[match.group()] if match else None
 
 
@@ -544,7 +553,7 @@ def read_t2(lines: list[str], start: int, end: int, template: str, out: Extracti
         if not seg.cells:
             continue
         if item is None:
-            if _unreadable(seg):
+            if _unreadable_text(_t2_own_label(seg)):
                 sequence.append((None, seg))
                 headers[id(seg)] = header
             else:
@@ -622,33 +631,53 @@ def _put_t2_row(out, template, item, seg, at, header, order_note) -> None:
 
 def _unreadable(seg: Segment) -> bool:
     """The row's own label cell is lost or garbled (`??????`, mojibake) rather than a local row."""
-    own = seg.label_parts[-1][1] if seg.label_parts else ""
+    return _unreadable_text(seg.label_parts[-1][1] if seg.label_parts else "")
+
+
+def _unreadable_text(own: str) -> bool:
     return not own or "?" in own or "\ufffd" in own or not CJK_CHAR.search(own)
+
+
+# `第二十条第(五)项`, also with the 二 garbled (`第�?十条`)
+_T2_GROUP_MARK = re.compile("第.{1,4}条")
+
+
+def _t2_own_label(seg: Segment) -> str:
+    """A 表二 row's own label: its label cells after the last that names a column or a 第二十条
+    group, so that a garbled label wrapped onto a clean last line (`?⌒姓?事业性收` `费`) counts as
+    garbled."""
+    parts = [text for _, text in seg.label_parts]
+    own = len(parts)
+    while own and not (_T2_COLUMN.search(parts[own - 1]) or _T2_GROUP_MARK.search(parts[own - 1])):
+        own -= 1
+    return "".join(parts[own:])
 
 
 def _place_by_order(sequence, order, found, table, out) -> dict[str, Segment]:
     """Rows with unreadable labels, placed in the template's row order where that is unambiguous:
     a run of them between two recognised rows (or the table's ends) fills the slots between those
     rows when it is exactly as long and none of those slots was found by its label. 表三's 小计
-    slots count only in a run as long as the gap with them: some tables print no 小计 rows."""
+    slots count only in a run as long as the gap with them: some tables print no 小计 rows. A 小计
+    row of a group not known (bare _SUBTOTAL_SLOT) is one of the run that only a 小计 slot takes."""
     if all(name is not None for name, _ in sequence):
         return {}  # every row was read by its label (the usual table)
     index = {name: i for i, name in enumerate(order)}
     placed: dict[str, Segment] = {}
     previous, run = -1, []
     for name, seg in [*sequence, ("", None)]:
-        if name is None:
-            run.append(seg)
+        if name is None or name == _SUBTOTAL_SLOT:
+            run.append((name, seg))
             continue
         following = index.get(name, len(order))
         if run:
             gap = order[previous + 1 : following] if previous < following else ()
             if len(gap) != len(run):
                 gap = tuple(slot for slot in gap if not slot.startswith(_SUBTOTAL_SLOT))
-            if len(gap) == len(run) and not any(slot in found for slot in gap):
-                placed.update(zip(gap, run))
+            if (len(gap) == len(run) and not any(slot in found for slot in gap)
+                    and all(slot.startswith(_SUBTOTAL_SLOT) for slot, (name, _) in zip(gap, run) if name)):
+                placed.update((slot, seg) for slot, (_, seg) in zip(gap, run))
             else:
-                for seg in run:
+                for _, seg in run:
                     own = seg.label_parts[-1][1] if seg.label_parts else ""
                     out.issues.append(Issue(
                         "unmapped_row", f"{table} line {seg.line + 1}: row label {own!r} unreadable and the "

@@ -23,6 +23,7 @@ from typing import NamedTuple
 from ..metrics import OLD_SECTION_ROWS, metrics_for
 from .cells import PLAIN_CELLS, ZERO_MARKS, CellError, parse_cell
 from .model import SOURCE_TABLE, Extraction, Issue, joined_lines, provenance_of
+from .new_tables_layout import is_page_number
 
 # The national table's units, and a few more that local tables read by read_table_rows use.
 UNITS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "%"})
@@ -229,9 +230,14 @@ def _locate_table(lines: list[str]) -> tuple[int, int] | None:
         previous = index
         if count > best_count:
             best_first, best_last, best_count = first, index, count
-    start = best_first
-    while start > 0 and best_first - start < _LOOK_BACK and len(lines[start - 1]) <= _MAX_TABLE_LINE:
+    # Before the first hit likewise: title and header, and rows whose labels were lost (one cell
+    # a line, three of them fill more than _LOOK_BACK lines), shown by their units and values.
+    start = first_seen = best_first
+    while start > 0 and len(lines[start - 1]) <= _MAX_TABLE_LINE and (
+            best_first - start < _LOOK_BACK or first_seen - start <= _LOOK_AHEAD):
         start -= 1
+        if "|" in lines[start] or _UNIT_OR_VALUE_LINE.fullmatch(lines[start]):
+            first_seen = start
     # Rows after the last label ending in 数 (专项经费, garbled labels) show by their units and values.
     end = last_seen = best_last + 1
     while end < len(lines) and end - last_seen <= _LOOK_AHEAD and len(lines[end]) <= _MAX_TABLE_LINE:
@@ -374,8 +380,8 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
             pieces = [piece.strip() for piece in line.split("|")]
         else:
             fragment = line.strip()
-            if fragment.isdigit() and 0 < i < len(lines) - 1 and not lines[i - 1].strip() and not lines[i + 1].strip():
-                continue  # a page number between two page breaks of PDF text
+            if fragment.isdigit() and is_page_number(lines, i, end):
+                continue  # the footer of a PDF page, not the value of the row above
             pieces = _spaced_cells(fragment) if " " in fragment or "\t" in fragment else None
             if pieces is None:
                 if open_text and fragment and _continues_label(open_text, fragment):

@@ -15,6 +15,7 @@
 """
 
 from .corpus import (COMBINATIONS, TEMPLATE_LAYOUTS, TRUTH_FILE, GenerationSummary, generate_corpus,
-                     read_truth)
+                     generate_files, read_truth)
 
-__all__ = ["COMBINATIONS", "TEMPLATE_LAYOUTS", "TRUTH_FILE", "GenerationSummary", "generate_corpus", "read_truth"]
+__all__ = ["COMBINATIONS", "TEMPLATE_LAYOUTS", "TRUTH_FILE", "GenerationSummary", "generate_corpus", "generate_files",
+           "read_truth"]
