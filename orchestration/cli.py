@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -107,10 +108,24 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from .lib.evaluation import evaluate_corpus, format_evaluation
+    import csv
 
-    result = evaluate_corpus(Path(args.dir), workers=args.workers)
-    print(format_evaluation(result))
+    from .lib.evaluation import CorpusError, evaluate_corpus, format_evaluation
+
+    with open(args.mismatches, "w", encoding="utf-8", newline="") if args.mismatches else nullcontext() as out:
+        table = csv.writer(out, delimiter="\t", lineterminator="\n") if out else None
+        if table:
+            table.writerow(["file", "key", "expected", "got"])
+
+        def write(mismatch) -> None:
+            table.writerow([mismatch.file, mismatch.key, mismatch.expected, mismatch.got])
+
+        try:
+            result = evaluate_corpus(Path(args.dir), workers=args.workers, on_mismatch=write if table else None)
+        except CorpusError as error:
+            print(f"ogi eval: {error}", file=sys.stderr)
+            return 2
+    print(format_evaluation(result, all_mismatches_in=args.mismatches))
     return 0 if result.exact_on_consistent else 1
 
 
@@ -164,6 +179,8 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="compare `ogi parse` output with a corpus's truth.jsonl")
     evaluate.add_argument("dir")
     evaluate.add_argument("--workers", type=int, default=1)
+    evaluate.add_argument("--mismatches", metavar="FILE",
+                          help="write every mismatch to FILE (tab-separated: file, key, expected, got)")
     evaluate.set_defaults(handler=_cmd_eval)
 
     docs = sub.add_parser("docs", help="write the dbt docs next to the Great Expectations Data Docs")

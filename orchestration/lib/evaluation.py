@@ -11,17 +11,22 @@ import time
 from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .parsing import parse_report
 from .parsing.model import STATUS_PARSED, Number
-from .synthetic import read_truth
+from .synthetic import TRUTH_FILE, read_truth
 
 ABSENT = "(absent)"  # a key one side does not have at all
 NO_TEMPLATE = "none"  # the truth's template of a junk file
 _CHUNK = 64
+
+
+class CorpusError(ValueError):
+    """The directory is not a corpus as `ogi generate --out DIR` writes it."""
 
 
 @dataclass
@@ -106,24 +111,36 @@ class _Parsed:
     values: dict[str, Number | None]
 
 
-def evaluate_corpus(dir: Path, workers: int = 1, max_mismatches: int = 100_000) -> EvaluationResult:
+def evaluate_corpus(dir: Path, workers: int = 1, max_mismatches: int = 100_000,
+                    on_mismatch: Callable[[Mismatch], None] | None = None) -> EvaluationResult:
     """Parse every file listed in `dir/truth.jsonl` and score the parser against the truth.
     Keeps the first `max_mismatches` mismatches (all are counted), so a bad parser on a big corpus
-    cannot exhaust memory."""
+    cannot exhaust memory; `on_mismatch` is given every one. CorpusError if `dir` has no truth.jsonl
+    or lacks a file it lists: a missing file is no parser result to score."""
     corpus = Path(dir)
+    if not (corpus / TRUTH_FILE).is_file():
+        raise CorpusError(f"no {TRUTH_FILE} in {corpus}: ogi eval reads a directory written by `ogi generate --out`")
     result = EvaluationResult(corpus)
     started = time.perf_counter()
-    truths = read_truth(corpus)
+    truths = _present(corpus, read_truth(corpus))
+    score = partial(_score, result, max_mismatches=max_mismatches, on_mismatch=on_mismatch)
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
             for batch, parsed in _parallel(pool, workers, corpus, truths):
                 for truth, got in zip(batch, parsed):
-                    _score(result, truth, got, max_mismatches)
+                    score(truth, got)
     else:
         for truth in truths:
-            _score(result, truth, _parse(corpus, truth["file"]), max_mismatches)
+            score(truth, _parse(corpus, truth["file"]))
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _present(corpus: Path, truths: Iterator[dict]) -> Iterator[dict]:
+    for truth in truths:
+        if not (corpus / truth["file"]).is_file():
+            raise CorpusError(f"{truth['file']}, listed in {corpus / TRUTH_FILE}, is not in {corpus}")
+        yield truth
 
 
 def _parallel(pool: ProcessPoolExecutor, workers: int, corpus: Path,
@@ -159,14 +176,18 @@ def _same(expected: Number | None, got: Number | None) -> bool:
     return expected == got
 
 
-def _score(result: EvaluationResult, truth: dict, got: _Parsed, max_mismatches: int) -> None:
+def _score(result: EvaluationResult, truth: dict, got: _Parsed, max_mismatches: int,
+           on_mismatch: Callable[[Mismatch], None] | None) -> None:
     file = truth["file"]
     result.files += 1
 
     def mismatch(key: str, expected, actual) -> None:
         result.mismatch_count += 1
+        found = Mismatch(file, key, expected, actual)
         if len(result.mismatches) < max_mismatches:
-            result.mismatches.append(Mismatch(file, key, expected, actual))
+            result.mismatches.append(found)
+        if on_mismatch is not None:
+            on_mismatch(found)
 
     if got.status.startswith("error"):
         result.parser_errors += 1
@@ -228,8 +249,10 @@ def _accuracy(a: Accuracy) -> str:
     return f"{_percent(a.rate).strip()} ({a.correct}/{a.total})"
 
 
-def format_evaluation(result: EvaluationResult, mismatches: int = 30, worst_keys: int = 15) -> str:
-    """A compact text report: overall, per template, per layout, per variant, worst keys, mismatches."""
+def format_evaluation(result: EvaluationResult, mismatches: int = 30, worst_keys: int = 15,
+                      all_mismatches_in: Path | None = None) -> str:
+    """A compact text report: overall, per template, per layout, per variant, worst keys, the first
+    `mismatches` mismatches and where all of them were written, if they were."""
     r = result
     speed = f" ({r.files / r.seconds:,.0f} files/s)" if r.seconds else ""
     lines = [
@@ -249,7 +272,12 @@ def format_evaluation(result: EvaluationResult, mismatches: int = 30, worst_keys
     if worst:
         lines += _tally_rows(f"worst keys ({len(worst)} with errors)", worst[:worst_keys])
     if r.mismatch_count:
-        lines.append(f"mismatches: {r.mismatch_count}" + (f", first {mismatches}:" if mismatches else ""))
+        if r.mismatch_count <= mismatches:
+            heading = f"mismatches: {r.mismatch_count}" + (f" (also in {all_mismatches_in})" if all_mismatches_in else "")
+        else:
+            heading = f"mismatches: {r.mismatch_count}; the first {mismatches} " + (
+                f"(all in {all_mismatches_in})" if all_mismatches_in else "(--mismatches FILE lists all)")
+        lines.append(heading + ":")
         for m in r.mismatches[:mismatches]:
             lines.append(f"  {m.file}  {m.key}  expected {m.expected!r}  got {m.got!r}")
     return "\n".join(lines)
