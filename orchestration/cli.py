@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from contextlib import nullcontext
 from pathlib import Path
@@ -139,7 +140,13 @@ def entry() -> None:
     definitions (Dagster, dagster-dbt, the dbt manifest: hundreds of MB of objects), 1.4 s that
     nothing needs, since the run has closed its databases, files and temporary directories."""
     args = _parser().parse_args()
-    code = args.handler(args)
+    try:
+        code = args.handler(args)
+    except BrokenPipeError:
+        # The reader went away (`ogi parse … | head`): stop quietly, as a shell tool does on SIGPIPE;
+        # stdout pointed at /dev/null so that flushing it at exit fails no more.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(128 + signal.SIGPIPE)
     if args.command == "run":
         sys.stdout.flush()
         sys.stderr.flush()

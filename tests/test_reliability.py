@@ -186,6 +186,15 @@ def test_kill_minus_nine_anywhere_leaves_the_published_marts_and_the_next_run_co
     assert _published(warehouse) == expected
 
 
+def test_ogi_parse_into_a_reader_that_stops_early_ends_quietly():
+    # `ogi parse … | head`: far more output than a pipe holds, read no further than a few bytes
+    proc = subprocess.Popen([OGI, "parse", *[str(SEEDS["003"])] * 200], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(10)
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 128 + signal.SIGPIPE
+    assert proc.stderr.read() == b""  # no traceback
+
+
 def test_a_second_concurrent_run_refuses_with_a_clear_message(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
