@@ -122,7 +122,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
             table.writerow([mismatch.file, mismatch.key, mismatch.expected, mismatch.got])
 
         try:
-            result = evaluate_corpus(Path(args.dir), workers=args.workers, on_mismatch=write if table else None)
+            result = evaluate_corpus(Path(args.dir), workers=args.workers, on_mismatch=write if table else None,
+                                     truth=args.truth)
         except CorpusError as error:
             print(f"ogi eval: {error}", file=sys.stderr)
             return 2
@@ -186,6 +187,7 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="compare `ogi parse` output with a corpus's truth.jsonl")
     evaluate.add_argument("dir")
     evaluate.add_argument("--workers", type=int, default=1)
+    evaluate.add_argument("--truth", metavar="FILE", help="the truth file, if not DIR/truth.jsonl")
     evaluate.add_argument("--mismatches", metavar="FILE",
                           help="write every mismatch to FILE (tab-separated: file, key, expected, got)")
     evaluate.set_defaults(handler=_cmd_eval)

@@ -56,6 +56,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from orchestration.lib import ingest  # noqa: E402
+from orchestration.lib.evaluation import evaluate_corpus  # noqa: E402
 from orchestration.lib.parsing import parse_report  # noqa: E402
 from orchestration.lib.paths import WarehouseLayout  # noqa: E402
 from orchestration.lib.synthetic import read_truth  # noqa: E402
@@ -95,6 +96,19 @@ def corpus(work: Path, n: int, seed: int, workers: int) -> Path:
         os.replace(raw / TRUTH_FILE, home / TRUTH_FILE)
         (home / "complete").touch()
     return home
+
+
+# ---------------------------------------------------------------------------------------------
+# accuracy
+
+def measure_accuracy(work: Path, n: int, workers: int, gen_workers: int) -> tuple[float, object, int]:
+    """`ogi eval` of the n-report corpus: (seconds, its EvaluationResult, files with a mismatch)."""
+    home = corpus(work, n, 0, gen_workers)
+    files: set[str] = set()
+    started = time.monotonic()
+    result = evaluate_corpus(home / "raw", workers=workers, truth=home / TRUTH_FILE,
+                             on_mismatch=lambda m: files.add(m.file))
+    return time.monotonic() - started, result, len(files)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -433,6 +447,8 @@ def main() -> int:
     parser.add_argument("--instructions", type=int, default=0, metavar="N",
                         help="also count instructions per report on N files with valgrind's callgrind "
                              "(4-5 minutes for 500 here; independent of the VM's speed)")
+    parser.add_argument("--accuracy", action="store_true",
+                        help="also run `ogi eval` on each corpus of --sizes (1-3 minutes for 100,000)")
     parser.add_argument("--instruction-subject", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.instruction_subject:
@@ -463,6 +479,16 @@ def main() -> int:
         print("| subject | instructions per report |\n|---|---:|")
         for subject, count in count_instructions(home, args.instructions).items():
             print(f"| {subject} | {count / 1e6:.2f} M |")
+        sys.stdout.flush()
+
+    if args.accuracy and sizes:
+        print(f"\n## Accuracy: `ogi eval --workers {args.workers}` on each corpus (seed 0)\n")
+        print("| files | seconds | precision | recall | identity-consistent reports with every value exact | "
+              "files with a mismatch |\n|---:|---:|---:|---:|---:|---:|")
+        for n in sizes:
+            seconds, r, files = measure_accuracy(work, n, args.workers, args.gen_workers)
+            print(f"| {n} | {seconds:.1f} | {r.overall.precision:.4%} | {r.overall.recall:.4%} | "
+                  f"{r.exact_consistent_reports:,} of {r.consistent_reports:,} | {files:,} |")
         sys.stdout.flush()
 
     results = [pipeline(work, n, args.workers, args.gen_workers) for n in sizes]

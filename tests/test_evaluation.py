@@ -114,6 +114,15 @@ def test_ogi_eval_writes_every_mismatch_to_the_file_given(hand_made_corpus, tmp_
     assert f"mismatches: 5 (also in {listed}):" in capsys.readouterr().out
 
 
+def test_the_truth_can_be_kept_apart_from_the_files(hand_made_corpus, tmp_path):
+    # as the benchmark keeps it: beside raw/, where ingestion would take it for a report
+    apart = tmp_path / "apart.jsonl"
+    (hand_made_corpus / TRUTH_FILE).rename(apart)
+    result = evaluate_corpus(hand_made_corpus, truth=apart)
+    assert (result.files, result.mismatch_count, result.overall.correct) == (3, 5, 2)
+    assert cli.main(["eval", str(hand_made_corpus), "--truth", str(apart)]) == 1
+
+
 def test_ogi_eval_refuses_a_directory_that_is_no_corpus(hand_made_corpus, tmp_path, capsys):
     assert cli.main(["eval", str(tmp_path / "elsewhere")]) == 2
     assert "no truth.jsonl in" in capsys.readouterr().err

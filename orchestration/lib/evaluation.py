@@ -112,17 +112,19 @@ class _Parsed:
 
 
 def evaluate_corpus(dir: Path, workers: int = 1, max_mismatches: int = 100_000,
-                    on_mismatch: Callable[[Mismatch], None] | None = None) -> EvaluationResult:
-    """Parse every file listed in `dir/truth.jsonl` and score the parser against the truth.
-    Keeps the first `max_mismatches` mismatches (all are counted), so a bad parser on a big corpus
-    cannot exhaust memory; `on_mismatch` is given every one. CorpusError if `dir` has no truth.jsonl
-    or lacks a file it lists: a missing file is no parser result to score."""
+                    on_mismatch: Callable[[Mismatch], None] | None = None, truth: Path | None = None) -> EvaluationResult:
+    """Parse every file listed in the truth (`dir/truth.jsonl` unless given) and score the parser
+    against it. Keeps the first `max_mismatches` mismatches (all are counted), so a bad parser on a
+    big corpus cannot exhaust memory; `on_mismatch` is given every one. CorpusError without a truth
+    file or if `dir` lacks a file it lists: a missing file is no parser result to score."""
     corpus = Path(dir)
-    if not (corpus / TRUTH_FILE).is_file():
-        raise CorpusError(f"no {TRUTH_FILE} in {corpus}: ogi eval reads a directory written by `ogi generate --out`")
+    truth = Path(truth) if truth else corpus / TRUTH_FILE
+    if not truth.is_file():
+        raise CorpusError(f"no {TRUTH_FILE} in {corpus}: ogi eval reads a directory written by `ogi generate --out`"
+                          if truth.name == TRUTH_FILE and truth.parent == corpus else f"no truth file {truth}")
     result = EvaluationResult(corpus)
     started = time.perf_counter()
-    truths = _present(corpus, read_truth(corpus))
+    truths = _present(corpus, truth, read_truth(truth))
     score = partial(_score, result, max_mismatches=max_mismatches, on_mismatch=on_mismatch)
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
@@ -136,10 +138,10 @@ def evaluate_corpus(dir: Path, workers: int = 1, max_mismatches: int = 100_000,
     return result
 
 
-def _present(corpus: Path, truths: Iterator[dict]) -> Iterator[dict]:
+def _present(corpus: Path, truth_file: Path, truths: Iterator[dict]) -> Iterator[dict]:
     for truth in truths:
         if not (corpus / truth["file"]).is_file():
-            raise CorpusError(f"{truth['file']}, listed in {corpus / TRUTH_FILE}, is not in {corpus}")
+            raise CorpusError(f"{truth['file']}, listed in {truth_file}, is not in {corpus}")
         yield truth
 
 

@@ -175,7 +175,9 @@ def _report(rng: random.Random, seed: int, index: int, width: int, shares: _Shar
 
 
 def read_truth(corpus: Path) -> Iterator[dict]:
-    with open(Path(corpus) / TRUTH_FILE, encoding="utf-8") as lines:
+    """The records of `corpus`/truth.jsonl, or of `corpus` itself when it is a truth file."""
+    path = Path(corpus)
+    with open(path if path.is_file() else path / TRUTH_FILE, encoding="utf-8") as lines:
         for line in lines:
             if line.strip():
                 yield json.loads(line)
