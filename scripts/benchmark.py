@@ -1,7 +1,7 @@
 """Speed and memory of the parser and of `ogi run` on synthetic corpora; prints markdown tables.
 
     .venv/bin/python scripts/benchmark.py [--sizes 10000,100000] [--workers 2] [--parse-n 2000]
-                                          [--instructions 500]
+                                          [--instructions 500] [--accuracy]
 
 Measures, for the project this script lives in (its directory is put first on PYTHONPATH, so a
 copy of the repository benchmarks itself, not the installed checkout):
@@ -19,7 +19,10 @@ copy of the repository benchmarks itself, not the installed checkout):
    were read and parsed; then one sensor tick (raw/ against the inventory: nothing pending);
 4. a run with nothing changed (what the daily schedule mostly finds): it must stop after the
    landing zone, the standing publication being built from the same inputs;
-5. with --instructions N, the instructions per report of parse_report and of a parse shard,
+   after the full and the incremental run, the published values against the corpora's truth:
+   exact, withheld, wrong or missing, for reports whose identities hold and the others;
+5. with --accuracy, `ogi eval` of each corpus of --sizes: the parser alone against the truth;
+6. with --instructions N, the instructions per report of parse_report and of a parse shard,
    counted by valgrind's callgrind: the VM's speed drifts by more than most changes, a count
    does not.
 
@@ -56,7 +59,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from orchestration.lib import ingest  # noqa: E402
-from orchestration.lib.evaluation import evaluate_corpus  # noqa: E402
+from orchestration.lib.evaluation import PUBLISHED_VERDICTS, evaluate_corpus, published_against_truth  # noqa: E402
 from orchestration.lib.parsing import parse_report  # noqa: E402
 from orchestration.lib.paths import WarehouseLayout  # noqa: E402
 from orchestration.lib.synthetic import read_truth  # noqa: E402
@@ -357,13 +360,16 @@ def content_hashes(raw: Path) -> set[str]:
     return {hashlib.sha256(p.read_bytes()).hexdigest() for p in raw.iterdir() if p.is_file()}
 
 
+ADDED_PREFIX = "added-"
+
+
 def add_new_files(work: Path, raw: Path, n: int, workers: int) -> tuple[int, int]:
     """Copy n files of another seed into raw/ under new names; (files, contents new to raw/)."""
     extra = corpus(work, n, 1, workers) / "raw"
     before = content_hashes(raw)
     added = set()
     for path in sorted(extra.iterdir()):
-        shutil.copy2(path, raw / f"added-{path.name}")
+        shutil.copy2(path, raw / f"{ADDED_PREFIX}{path.name}")
         added.add(hashlib.sha256(path.read_bytes()).hexdigest())
     return n, len(added - before)
 
@@ -379,10 +385,14 @@ def pipeline(work: Path, n: int, workers: int, gen_workers: int) -> dict:
     print(f"ogi run on {n} files …", file=sys.stderr, flush=True)
     warm_up = {"full": read_every_file(raw)}
     full = ogi_run(raw, warehouse, workers, work / f"run-{n}-full.log")
+    truths = [(home / TRUTH_FILE, "")]
+    published = {"full": published_against_truth(WarehouseLayout(warehouse).published_database, truths)}
     added_files, new_contents = add_new_files(work, raw, max(1, n // 100), gen_workers)
     print(f"incremental ogi run after adding {added_files} files …", file=sys.stderr, flush=True)
     warm_up["incremental"] = read_every_file(raw)
     incremental = ogi_run(raw, warehouse, workers, work / f"run-{n}-incremental.log")
+    truths.append((corpus(work, added_files, 1, gen_workers) / TRUTH_FILE, ADDED_PREFIX))
+    published["incremental"] = published_against_truth(WarehouseLayout(warehouse).published_database, truths)
     started = time.monotonic()
     changes = ingest.pending_changes(raw, ingest.read_inventory(WarehouseLayout(warehouse).inventory))
     sensor_tick = (time.monotonic() - started, len(changes))
@@ -394,6 +404,7 @@ def pipeline(work: Path, n: int, workers: int, gen_workers: int) -> dict:
     ingest_line = incremental.find(INGEST)
     return {
         "n": n, "full": full, "incremental": incremental, "unchanged": unchanged, "added_files": added_files,
+        "published": published,
         "warm_up": warm_up, "skipped_unchanged": unchanged.find(UNCHANGED) is not None,
         "sensor_tick": sensor_tick,
         "parsed_full": f"{parsed_full.group(2)} of {parsed_full.group(1)} read" if parsed_full else "?",
@@ -483,11 +494,13 @@ def main() -> int:
 
     if args.accuracy and sizes:
         print(f"\n## Accuracy: `ogi eval --workers {args.workers}` on each corpus (seed 0)\n")
-        print("| files | seconds | precision | recall | identity-consistent reports with every value exact | "
-              "files with a mismatch |\n|---:|---:|---:|---:|---:|---:|")
+        print("| files | seconds | precision | recall | values reported wrong or not in the truth | "
+              "identity-consistent reports with every value exact | files with a mismatch |\n"
+              "|---:|---:|---:|---:|---:|---:|---:|")
         for n in sizes:
             seconds, r, files = measure_accuracy(work, n, args.workers, args.gen_workers)
             print(f"| {n} | {seconds:.1f} | {r.overall.precision:.4%} | {r.overall.recall:.4%} | "
+                  f"{r.overall.reported - r.overall.correct:,} | "
                   f"{r.exact_consistent_reports:,} of {r.consistent_reports:,} | {files:,} |")
         sys.stdout.flush()
 
@@ -521,6 +534,18 @@ def main() -> int:
             peaks = {name: run.peak_mb(start, end) for name, start, end in run.stages}
             print(f"| {files} | {kind} | " + " | ".join(f"{peaks.get(name, float('nan')):,.0f}" for name in stage_names)
                   + " |")
+    print("\nPublished values against the truth (`published_against_truth`): every value the generator "
+          "wrote for the files whose report is published, by whether the report's identities hold as "
+          "written:\n")
+    print("| files | run | identities hold: " + " | ".join(PUBLISHED_VERDICTS) + " | one broken: "
+          + " | ".join(PUBLISHED_VERDICTS) + " |")
+    print("|---:|---|" + "---:|" * 2 * len(PUBLISHED_VERDICTS))
+    for r in results:
+        for kind, verdicts in r["published"].items():
+            files = r["n"] if kind == "full" else r["n"] + r["added_files"]
+            print(f"| {files} | {kind} | " + " | ".join(
+                f"{verdicts.get((consistent, verdict), 0):,}" for consistent in (True, False)
+                for verdict in PUBLISHED_VERDICTS) + " |")
     print()
     for r in results:
         ok = (r["parsed_new"] == r["new_contents"] and r["ingest_new"] == r["read_new"] == r["added_files"])

@@ -83,7 +83,7 @@ def test_scores_of_a_hand_made_corpus_match_the_hand_computation(hand_made_corpu
 
 def test_report_text_shows_the_scores_and_the_mismatches(hand_made_corpus):
     text = format_evaluation(evaluate_corpus(hand_made_corpus))
-    assert "precision 50.00%, recall 50.00%" in text
+    assert "precision 50.00%, recall 50.00% (correct 2, reported 4, truth 4; 2 reported values wrong or not in the truth)" in text
     assert "template 50.00% (1/2)" in text
     assert "b.txt  apps.received  expected 2  got '(absent)'" in text
     assert "exact_on_consistent = False" in text

@@ -8,7 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.lib.evaluation import published_against_truth
 from orchestration.lib.parsing.identities import check_identities
+from orchestration.lib.synthetic import TRUTH_FILE, generate_corpus
 from tests.conftest import PROJECT_ROOT, SEEDS
 
 FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "pipeline"
@@ -336,3 +338,18 @@ def test_the_gate_evaluates_every_identity_over_the_values_to_publish(pipeline):
     # undecided once its wrong value is withheld.
     reopened = [key for key, verdict in as_parsed.items() if verdict is False and key in gate]
     assert reopened and all(gate[key] is None for key in reopened)
+
+
+def test_a_generated_corpus_is_published_exactly(tmp_path):
+    """The parser and every model after it: each value of every report whose identities hold is
+    published as the generator wrote it; values are withheld only in reports with a broken one."""
+    raw = tmp_path / "raw"
+    generate_corpus(150, raw, seed=31)
+    truth = tmp_path / TRUTH_FILE
+    (raw / TRUTH_FILE).rename(truth)  # no report: kept out of the landing zone
+    run = _ogi_run(raw, tmp_path / "warehouse")
+    assert run.returncode == 0, run.stdout + run.stderr
+    verdicts = published_against_truth(tmp_path / "warehouse" / "published.duckdb", [(truth, "")])
+    assert {verdict for consistent, verdict in verdicts if consistent} == {"exact"}
+    assert verdicts[(True, "exact")] > 10_000
+    assert verdicts[(False, "withheld")] > 0 and (False, "wrong") not in verdicts
