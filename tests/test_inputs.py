@@ -30,11 +30,14 @@ def test_the_hash_changes_with_the_files_the_cache_and_the_suites_and_only_with_
     os.utime(raw / SEEDS["000"].name, (2_000_000_000, 2_000_000_000))
     touched = _state(tmp_path)[1]
     assert publication_inputs(touched, cache) != first
+    assert publication_inputs(touched, cache).code == first.code  # the same code: the next publication patches
 
     # A new chunk, or another parser version.
     cache.write_chunk([ParsedReport(file="b.txt", sha256="def", size=1)])
     grown = publication_inputs(touched, cache)
-    assert grown not in (first, publication_inputs(touched, ingest.ParseCache(tmp_path / "parsed", version="v2")))
+    other_parser = publication_inputs(touched, ingest.ParseCache(tmp_path / "parsed", version="v2"))
+    assert grown not in (first, other_parser)
+    assert grown.code == first.code != other_parser.code
 
     # A stricter suite.
     strict = tmp_path / "expectations"
@@ -44,3 +47,4 @@ def test_the_hash_changes_with_the_files_the_cache_and_the_suites_and_only_with_
     (strict / "reports.json").write_text(json.dumps(suite, ensure_ascii=False), encoding="utf-8")
     monkeypatch.setattr(validation, "EXPECTATIONS_DIR", strict)
     assert publication_inputs(touched, cache) != grown
+    assert publication_inputs(touched, cache).code != grown.code

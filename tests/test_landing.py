@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from orchestration.lib import ingest
+from orchestration.lib.inputs import PublicationInputs
 from orchestration.lib.landing import PARSED_TABLES, load_landing
 from orchestration.lib.paths import WarehouseLayout
 from tests.conftest import SEEDS
@@ -31,7 +32,7 @@ def _chunk(cache: ingest.ParseCache, raw, files: list[str], name: str) -> str:
 
 
 def _load(warehouse, raw, cache):
-    return load_landing(WarehouseLayout(warehouse), ingest.list_raw(raw), cache, inputs="test")
+    return load_landing(WarehouseLayout(warehouse), ingest.list_raw(raw), cache, inputs=PublicationInputs("test", "code"))
 
 
 def _tables(warehouse) -> dict[str, list[tuple]]:

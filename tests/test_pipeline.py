@@ -8,7 +8,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.lib import publish as publish_module
 from orchestration.lib.evaluation import published_against_truth
+from orchestration.lib.paths import WarehouseLayout
 from orchestration.lib.parsing.identities import check_identities
 from orchestration.lib.synthetic import TRUTH_FILE, generate_corpus
 from tests.conftest import PROJECT_ROOT, SEEDS
@@ -353,3 +355,41 @@ def test_a_generated_corpus_is_published_exactly(tmp_path):
     assert {verdict for consistent, verdict in verdicts if consistent} == {"exact"}
     assert verdicts[(True, "exact")] > 10_000
     assert verdicts[(False, "withheld")] > 0 and (False, "wrong") not in verdicts
+
+
+def test_a_patched_publication_equals_one_written_whole(tmp_path):
+    """The second run patches the long marts into a copy of the first publication: the same rows
+    and Parquet copies as writing them from the warehouse, after new, removed and rewritten files."""
+    raw = tmp_path / "raw"
+    generate_corpus(80, raw, seed=41)
+    (raw / TRUTH_FILE).unlink()
+    warehouse = tmp_path / "warehouse"
+    assert _ogi_run(raw, warehouse).returncode == 0
+    generate_corpus(20, tmp_path / "more", seed=42)
+    (tmp_path / "more" / TRUTH_FILE).unlink()
+    for path in sorted((tmp_path / "more").iterdir()):
+        path.rename(raw / f"more-{path.name}")
+    reports = sorted(p for p in raw.iterdir() if not p.name.startswith("more-"))
+    for path in reports[:3]:
+        path.unlink()
+    reports[3].write_bytes(reports[10].read_bytes())  # one file now holds another report
+    second = _ogi_run(raw, warehouse)
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "(patched into the standing publication: " in second.stdout
+
+    layout = WarehouseLayout(warehouse)
+    whole = publish_module._Build.named(layout, "whole")
+    whole.release.mkdir()
+    publish_module._write_marts(layout, whole, publish_module.STAGED_MARTS)
+    with duckdb.connect() as con:
+        con.execute("attach ? as patched (read_only)", [str(layout.published_database)])
+        con.execute("attach ? as whole (read_only)", [str(whole.database)])
+        for mart in publish_module.STAGED_MARTS:
+            for a, b in (("patched", "whole"), ("whole", "patched")):
+                assert con.execute(f"select count(*) from (select * from {a}.{mart} except all "
+                                   f"select * from {b}.{mart})").fetchone() == (0,), (mart, a, b)
+            parquet = layout.published_parquet / f"{mart}.parquet"
+            assert con.execute(f"select count(*) from (select * from '{parquet}' except all "
+                               f"select * from whole.{mart})").fetchone() == (0,), mart
+            assert con.execute(f"select count(*) from whole.{mart}").fetchone()[0] == \
+                con.execute(f"select count(*) from '{parquet}'").fetchone()[0]

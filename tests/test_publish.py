@@ -67,7 +67,7 @@ def test_staged_marts_stay_invisible_until_the_switch_and_are_not_written_twice(
     _working_db(layout, 13)
     publish(layout, "run1")
     _working_db(layout, 14)
-    assert stage_publication(layout, "run2") == {mart: 1 for mart in STAGED_MARTS}
+    assert stage_publication(layout, "run2").row_counts == {mart: 1 for mart in STAGED_MARTS}
     assert _published(layout) == {mart: 13 for mart in PUBLISHED_MARTS}
     # What was staged is what gets published: the warehouse's later state is not read for it.
     with duckdb.connect(str(layout.database)) as con:
@@ -96,3 +96,76 @@ def test_a_build_whose_run_stopped_before_the_switch_is_discarded_by_the_next_ru
     publish(layout, "run3")
     assert _published(layout) == {mart: 14 for mart in PUBLISHED_MARTS}
     assert _builds(layout) == [".published-run3"]
+
+
+def _report_warehouse(layout: WarehouseLayout, code: str, selected: dict[str, tuple[str, str, int]],
+                      rows: dict[str, int]) -> None:
+    """A working database as dbt leaves it, reduced to what the long marts are patched from:
+    the selection (report → file, agency, year), one row of each selected report in each long
+    mart, and the code hash the landing recorded."""
+    _working_db(layout, 0)
+    with duckdb.connect(str(layout.database)) as con:
+        con.execute("create schema if not exists landing")
+        con.execute("create or replace table landing.publication_inputs as select 'inputs' as inputs_hash, "
+                    "? as code_hash", [code])
+        con.execute("create schema if not exists intermediate")
+        con.execute("create or replace table intermediate.int_agency_year_selection "
+                    "(sha256 varchar, file_path varchar, agency varchar, year integer, is_selected boolean)")
+        con.executemany("insert into intermediate.int_agency_year_selection values (?, ?, ?, ?, true)",
+                        [(sha, *where) for sha, where in selected.items()])
+        con.execute("insert into intermediate.int_agency_year_selection values ('superseded', 'old.txt', '甲局', 2020, false)")
+        for mart in STAGED_MARTS:
+            con.execute(f"create or replace table marts.{mart} (report_sha256 varchar, source_file varchar, "
+                        "agency_name varchar, year integer, value integer)")
+            con.executemany(f"insert into marts.{mart} values (?, ?, ?, ?, ?)",
+                            [(sha, *selected[sha], rows[sha]) for sha in selected])
+
+
+def _long_rows(path, mart: str) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(f"select * from {mart} order by all").fetchall()
+
+
+def _parquet_rows(path) -> list[tuple]:
+    return duckdb.sql(f"select * from '{path}' order by all").fetchall()
+
+
+def test_the_long_marts_are_patched_when_the_standing_publication_has_the_same_code(tmp_path):
+    layout = WarehouseLayout(tmp_path)
+    _report_warehouse(layout, "code-1", {"a": ("a.txt", "甲局", 2020), "b": ("b.txt", "乙局", 2020)}, {"a": 1, "b": 2})
+    publish(layout, "run1")
+    # b is superseded by c; a's row in the warehouse differs from the published one, which only a
+    # change of code can do: patching keeps a's published rows and reads only c's.
+    _report_warehouse(layout, "code-1", {"a": ("a.txt", "甲局", 2020), "c": ("c.txt", "乙局", 2020)}, {"a": 10, "c": 3})
+    staged = stage_publication(layout, "run2")
+    assert staged.how == ("patched into the standing publication: 3 rows of reports no longer selected removed, "
+                          "3 of newly selected ones added")
+    publish(layout, "run2")
+    for mart in STAGED_MARTS:
+        expected = [("a", "a.txt", "甲局", 2020, 1), ("c", "c.txt", "乙局", 2020, 3)]
+        assert _long_rows(layout.published_database, mart) == expected
+        assert _parquet_rows(layout.published_parquet / f"{mart}.parquet") == expected
+
+    # Another code: every row is written again, from the warehouse.
+    _report_warehouse(layout, "code-2", {"a": ("a.txt", "甲局", 2020), "c": ("c.txt", "乙局", 2020)}, {"a": 10, "c": 3})
+    staged = stage_publication(layout, "run3")
+    assert staged.how == "written whole: the code, the parser or a library changed since the standing publication"
+    publish(layout, "run3")
+    assert _long_rows(layout.published_database, "fct_report_values") == [
+        ("a", "a.txt", "甲局", 2020, 10), ("c", "c.txt", "乙局", 2020, 3)]
+    # The same file under another agency name (a parser fix) is another report's rows.
+    _report_warehouse(layout, "code-2", {"a": ("a.txt", "甲市局", 2020), "c": ("c.txt", "乙局", 2020)}, {"a": 11, "c": 3})
+    assert stage_publication(layout, "run4").how.startswith("patched")
+    publish(layout, "run4")
+    assert _long_rows(layout.published_database, "fct_report_values") == [
+        ("a", "a.txt", "甲市局", 2020, 11), ("c", "c.txt", "乙局", 2020, 3)]
+
+
+def test_without_a_standing_publication_or_its_code_hash_the_long_marts_are_written_whole(tmp_path):
+    layout = WarehouseLayout(tmp_path)
+    _report_warehouse(layout, "code-1", {"a": ("a.txt", "甲局", 2020)}, {"a": 1})
+    assert stage_publication(layout, "run1").how == "written whole: no publication yet"
+    publish(layout, "run1")
+    with duckdb.connect(str(layout.published_database)) as con:  # as a publication from before code hashes
+        con.execute("alter table publication drop column code_hash")
+    assert stage_publication(layout, "run2").how == "written whole: the standing publication records no code hash"

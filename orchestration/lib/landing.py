@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from .inputs import PublicationInputs
 from .metrics import all_metrics
 from .ingest import CHUNK_TABLES, ParseCache
 from .parsing.identities import all_rules
@@ -62,9 +63,10 @@ def metrics_table() -> pa.Table:
     return pa.table({n: [r[i] for r in rows] for i, n in enumerate(names)})
 
 
-def load_landing(layout: WarehouseLayout, inventory: pa.Table, cache: ParseCache, inputs: str) -> LandingCounts:
-    """`inputs`: the hash of everything the next publication is built from (lib/inputs.py),
-    recorded with the tables so that publishing can pass it on."""
+def load_landing(layout: WarehouseLayout, inventory: pa.Table, cache: ParseCache,
+                 inputs: PublicationInputs) -> LandingCounts:
+    """`inputs`: the hashes of what the next publication is built from (lib/inputs.py), recorded
+    with the tables so that publishing can pass them on."""
     layout.root.mkdir(parents=True, exist_ok=True)
     # By name, not path: the warehouse directory may move.
     chunks = {chunk.name: chunk for chunk in cache.chunks()}
@@ -86,21 +88,26 @@ def load_landing(layout: WarehouseLayout, inventory: pa.Table, cache: ParseCache
             _append_chunks(con, [chunks[name] for name in new])
             con.executemany("insert into landing.loaded_chunks values (?, ?)",
                             [(cache.version, name) for name in new])
-        con.execute("create or replace table landing.publication_inputs as select ? as inputs_hash", [inputs])
+        con.execute("create or replace table landing.publication_inputs as select ? as inputs_hash, ? as code_hash",
+                    [inputs.all, inputs.code])
         counts = [con.execute(f"select count(*) from {t}").fetchone()[0] for t in
                   ("landing.report_files", *PARSED_TABLES.values())]
         con.commit()
     return LandingCounts(*counts, chunks_loaded=len(new), rebuild_reason=rebuild_reason)
 
 
-def landed_inputs(layout: WarehouseLayout) -> str | None:
-    """The inputs hash of the last completed landing load, if any."""
+def landed_inputs(layout: WarehouseLayout) -> PublicationInputs | None:
+    """The input hashes of the last completed landing load, if any."""
     if not layout.database.exists():
         return None
     with connect(layout.database, read_only=True) as con:
         if "publication_inputs" not in _landing_tables(con):
             return None
-        return con.execute("select inputs_hash from landing.publication_inputs").fetchone()[0]
+        try:
+            return PublicationInputs(*con.execute(
+                "select inputs_hash, code_hash from landing.publication_inputs").fetchone())
+        except duckdb.BinderException:  # loaded before the code hash was recorded
+            return None
 
 
 def _landing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -8,6 +8,12 @@ The build comes in two parts so that the larger can run while the Great Expectat
 the warehouse: `stage_publication` writes the long per-value marts, which no suite reads (their
 checks are dbt tests, passed before), and `publish` adds the marts the suites check, once they
 passed, and switches. Nothing a reader can see changes before the switch.
+
+The long marts hold a published report's rows as a function of the report alone (its content,
+file, agency and year) and of the code. So when the standing publication was built by the same
+code (PublicationInputs.code), they are patched in a copy of it: the rows of the reports no longer
+selected are deleted and those of the newly selected ones inserted, instead of writing every row
+again (at 100,000 reports, 1% new: about 1 s against 12 s before the Parquet copies).
 """
 
 from __future__ import annotations
@@ -46,6 +52,12 @@ class Publication:
 
 
 @dataclass(frozen=True)
+class StagedMarts:
+    row_counts: dict[str, int]
+    how: str  # written whole (and why), or patched (and how much)
+
+
+@dataclass(frozen=True)
 class _Build:
     """Where one publication is built: a database and a release directory of Parquet copies."""
     database: Path
@@ -60,16 +72,20 @@ class _Build:
         shutil.rmtree(self.release, ignore_errors=True)
 
 
-def stage_publication(layout: WarehouseLayout, name: str, marts=STAGED_MARTS) -> dict[str, int]:
+def stage_publication(layout: WarehouseLayout, name: str, marts=STAGED_MARTS) -> StagedMarts:
     """Write `marts` into the build called `name` (a run's id), after discarding the builds that
-    runs stopped before their switch left behind; returns their row counts."""
+    runs stopped before their switch left behind: patched into a copy of the standing publication
+    when it was built by the same code, else written whole."""
     layout.root.mkdir(parents=True, exist_ok=True)
     _discard_unfinished_builds(layout, keep=name)
     build = _Build.named(layout, name)
     build.discard()
     build.release.mkdir()
     try:
-        return _write_marts(layout, build, marts)
+        why_whole = _why_not_patched(layout, marts)
+        if why_whole is None:
+            return _patch_marts(layout, build, marts)
+        return StagedMarts(_write_marts(layout, build, marts), f"written whole: {why_whole}")
     except BaseException:
         build.discard()
         raise
@@ -84,18 +100,20 @@ def publish(layout: WarehouseLayout, name: str) -> Publication:
     build = _Build.named(layout, name)
     staged = _staged_counts(build)
     if staged is None:
-        staged = stage_publication(layout, name, marts=())
+        staged = stage_publication(layout, name, marts=()).row_counts
     try:
         counts = {**staged, **_write_marts(layout, build, [m for m in PUBLISHED_MARTS if m not in staged])}
         counts = {mart: counts[mart] for mart in PUBLISHED_MARTS}
         published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         inputs = landed_inputs(layout)
+        inputs_hash, code_hash = (inputs.all, inputs.code) if inputs else (None, None)
         with connect(build.database) as con:
             con.execute("create table main.publication as select ? as publication_id, ? as published_at, "
-                        "? as row_counts, ? as inputs_hash", [name, published_at, json.dumps(counts), inputs])
+                        "? as row_counts, ? as inputs_hash, ? as code_hash",
+                        [name, published_at, json.dumps(counts), inputs_hash, code_hash])
         (build.release / "_publication.json").write_text(json.dumps(
             {"publication_id": name, "published_at": published_at, "row_counts": counts,
-             "inputs_hash": inputs}), encoding="utf-8")
+             "inputs_hash": inputs_hash, "code_hash": code_hash}), encoding="utf-8")
         os.replace(build.database, layout.published_database)
     except BaseException:
         build.discard()
@@ -114,6 +132,66 @@ def standing_publication(layout: WarehouseLayout) -> tuple[str | None, str] | No
             return con.execute("select inputs_hash, published_at from publication").fetchone()
     except duckdb.Error:  # a publication from before inputs were recorded, or a damaged file
         return None
+
+
+def _why_not_patched(layout: WarehouseLayout, marts) -> str | None:
+    """Why `marts` cannot be patched into a copy of the standing publication, or None."""
+    if not marts:
+        return "nothing to patch"
+    if not layout.published_database.exists():
+        return "no publication yet"
+    inputs = landed_inputs(layout)
+    try:
+        with connect(layout.published_database, read_only=True) as con:
+            code = con.execute("select code_hash from publication").fetchone()[0]
+            tables = {t for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = 'main'")
+                      .fetchall()}
+    except duckdb.Error:
+        return "the standing publication records no code hash"
+    if inputs is None or code != inputs.code:
+        return "the code, the parser or a library changed since the standing publication"
+    if not set(marts) <= tables:
+        return "the standing publication lacks one of the marts"
+    return None
+
+
+# One published report: its rows in a long mart are a function of these and of the code.
+_SAME_REPORT = ("{m}.report_sha256 = {s}.sha256 and {m}.source_file = {s}.file_path "
+                "and {m}.agency_name = {s}.agency and {m}.year = {s}.year")
+
+
+def _patch_marts(layout: WarehouseLayout, build: _Build, marts) -> StagedMarts:
+    shutil.copyfile(layout.published_database, build.database)
+    counts: dict[str, int] = {}
+    removed = added = 0
+    with connect(build.database) as con:
+        for (table,) in con.execute("select table_name from duckdb_tables() where schema_name = 'main'").fetchall():
+            if table not in marts:
+                con.execute(f"drop table main.{table}")  # publish() writes them, after the checks
+        con.execute("attach ? as source (read_only)", [str(layout.database)])
+        con.execute("create temp table selected as select sha256, file_path, agency, year "
+                    "from source.intermediate.int_agency_year_selection where is_selected")
+        for mart in marts:
+            # Which of the selected reports the copy holds, read before anything is deleted.
+            con.execute("create or replace temp table new_reports as select * from selected as s where not exists "
+                        f"(select 1 from main.{mart} as m where {_SAME_REPORT.format(m='m', s='s')})")
+            removed += con.execute(f"delete from main.{mart} as m where not exists "
+                                   f"(select 1 from selected as s where {_SAME_REPORT.format(m='m', s='s')})"
+                                   ).fetchone()[0]
+            new = [sha256 for (sha256,) in con.execute("select distinct sha256 from new_reports").fetchall()]
+            if new:
+                # Their hashes as one list parameter: DuckDB filters the mart's view by it at its scans,
+                # where joining the view to new_reports would compute all of it (0.2 s against 2.8 s).
+                added += con.execute(
+                    f"insert into main.{mart} select v.* from source.marts.{mart} as v "
+                    f"where v.report_sha256 in (select unnest(?::varchar[])) and exists "
+                    f"(select 1 from new_reports as s where {_SAME_REPORT.format(m='v', s='s')})", [new]
+                ).fetchone()[0]
+            counts[mart] = con.execute(f"select count(*) from main.{mart}").fetchone()[0]
+            con.execute(f"copy main.{mart} to ? (format parquet)", [str(build.release / f"{mart}.parquet")])
+        con.execute("detach source")
+    return StagedMarts(counts, f"patched into the standing publication: {removed:,} rows of reports no longer "
+                               f"selected removed, {added:,} of newly selected ones added")
 
 
 def _write_marts(layout: WarehouseLayout, build: _Build, marts) -> dict[str, int]:

@@ -135,8 +135,8 @@ def landing_tables(context: dg.AssetExecutionContext):
     cache = ingest.ParseCache.in_use(layout.parse_cache)
     inventory = ingest.read_inventory(layout.inventory)
     inputs = publication_inputs(inventory, cache)
-    standing = standing_publication(layout)
-    if standing is not None and standing[0] == inputs == landed_inputs(layout):
+    standing, landed = standing_publication(layout), landed_inputs(layout)
+    if standing is not None and landed is not None and standing[0] == inputs.all == landed.all:
         context.log.info(f"[stage] nothing changed since the publication of {standing[1]} (same files, parse "
                          "cache, code and libraries): dbt, the checks and publishing are skipped")
         return

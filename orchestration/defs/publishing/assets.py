@@ -18,9 +18,10 @@ GATED_RELATIONS = [["marts", mart] for mart in PUBLISHED_MARTS if mart not in ST
 def staged_publication(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
     """The run's next publication, not yet visible: the long per-value marts, written beside
     warehouse/published.duckdb; published_marts completes it or, blocked, the next run discards it."""
-    counts = stage_publication(warehouse(), context.run.run_id)
-    context.log.info("[publish] staged while the checks run: " + ", ".join(f"{m} {n}" for m, n in counts.items()))
-    return dg.MaterializeResult(metadata={f"rows_{mart}": n for mart, n in counts.items()})
+    staged = stage_publication(warehouse(), context.run.run_id)
+    context.log.info("[publish] staged while the checks run: " + ", ".join(
+        f"{m} {n}" for m, n in staged.row_counts.items()) + f" ({staged.how})")
+    return dg.MaterializeResult(metadata={"how": staged.how, **{f"rows_{mart}": n for mart, n in staged.row_counts.items()}})
 
 
 @dg.asset(group_name="publishing", kinds={"duckdb", "parquet"},
