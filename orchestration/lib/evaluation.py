@@ -299,10 +299,9 @@ def published_against_truth(published: Path, truths: list[tuple[Path, str]]) -> 
     counted by (the file's identities hold as written, verdict): `exact`, `withheld` (published as
     withheld), `wrong` (published, another value) or `missing` (not published). Each truth is
     (truth file, prefix of its files' names in raw/): a corpus copied in under other names."""
-    import duckdb  # the parser-only evaluation does without
+    from .warehouse_io import connect  # DuckDB: the parser-only evaluation does without
 
-    with duckdb.connect(str(published), read_only=True) as con:
-        con.execute("set enable_progress_bar = false")
+    with connect(Path(published), read_only=True) as con:
         truth_rows = " union all ".join(
             "select ? || file as file, kind in ('report', 'duplicate') and len(broken_rules) = 0 as consistent, "
             "\"values\" as v from read_json(?, format = 'newline_delimited', columns = {file: 'VARCHAR', "

@@ -13,7 +13,7 @@ The long marts hold a published report's rows as a function of the report alone 
 file, agency and year) and of the code. So when the standing publication was built by the same
 code (PublicationInputs.code), they are patched in a copy of it: the rows of the reports no longer
 selected are deleted and those of the newly selected ones inserted, instead of writing every row
-again (at 100,000 reports, 1% new: about 1 s against 12 s before the Parquet copies).
+again (at 100,000 reports + 1%: 12 s beside the checks, against 19 s written whole).
 """
 
 from __future__ import annotations
