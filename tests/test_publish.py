@@ -169,3 +169,18 @@ def test_without_a_standing_publication_or_its_code_hash_the_long_marts_are_writ
     with duckdb.connect(str(layout.published_database)) as con:  # as a publication from before code hashes
         con.execute("alter table publication drop column code_hash")
     assert stage_publication(layout, "run2").how == "written whole: the standing publication records no code hash"
+
+
+def test_a_standing_publication_written_to_since_is_not_patched(tmp_path):
+    layout = WarehouseLayout(tmp_path)
+    _report_warehouse(layout, "code-1", {"a": ("a.txt", "甲局", 2020)}, {"a": 1})
+    publish(layout, "run1")
+    with duckdb.connect(str(layout.published_database)) as con:  # a BI tool that did not open it read-only
+        con.execute("delete from fct_review_litigation")
+    assert stage_publication(layout, "run2").how == (
+        "written whole: the standing publication's marts no longer hold the rows it recorded")
+    publish(layout, "run2")
+    assert _long_rows(layout.published_database, "fct_review_litigation") == [("a", "a.txt", "甲局", 2020, 1)]
+    layout.published_database.with_name("published.duckdb.wal").write_bytes(b"")
+    assert stage_publication(layout, "run3").how == (
+        "written whole: the standing publication was written to since it was published (it has a write-ahead log)")

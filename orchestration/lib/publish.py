@@ -140,18 +140,23 @@ def _why_not_patched(layout: WarehouseLayout, marts) -> str | None:
         return "nothing to patch"
     if not layout.published_database.exists():
         return "no publication yet"
+    if layout.published_database.with_name(layout.published_database.name + ".wal").exists():
+        return "the standing publication was written to since it was published (it has a write-ahead log)"
     inputs = landed_inputs(layout)
     try:
         with connect(layout.published_database, read_only=True) as con:
-            code = con.execute("select code_hash from publication").fetchone()[0]
+            code, recorded = con.execute("select code_hash, row_counts from publication").fetchone()
             tables = {t for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = 'main'")
                       .fetchall()}
+            if inputs is None or code != inputs.code:
+                return "the code, the parser or a library changed since the standing publication"
+            if not set(marts) <= tables:
+                return "the standing publication lacks one of the marts"
+            counts = {mart: con.execute(f"select count(*) from main.{mart}").fetchone()[0] for mart in marts}
     except duckdb.Error:
         return "the standing publication records no code hash"
-    if inputs is None or code != inputs.code:
-        return "the code, the parser or a library changed since the standing publication"
-    if not set(marts) <= tables:
-        return "the standing publication lacks one of the marts"
+    if any(json.loads(recorded).get(mart) != n for mart, n in counts.items()):
+        return "the standing publication's marts no longer hold the rows it recorded"
     return None
 
 
