@@ -168,7 +168,7 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
             sequence.append((_SUBTOTAL_SLOT, seg))
         elif group := _subtotal_group(seg, template, sequence):
             subtotals.append((group, seg))
-            if "小计" in seg.label_parts[-1][1] or "合计" in seg.label_parts[-1][1]:
+            if _is_subtotal_row(seg):
                 sequence.append((_SUBTOTAL_SLOT + group, seg))  # after its rows: the group's 小计 slot
         elif _unreadable(seg):
             sequence.append((None, seg))
@@ -674,7 +674,7 @@ def _place_by_order(sequence, order, found, table, out) -> dict[str, Segment]:
             if len(gap) != len(run):
                 gap = tuple(slot for slot in gap if not slot.startswith(_SUBTOTAL_SLOT))
             if (len(gap) == len(run) and not any(slot in found for slot in gap)
-                    and all(slot.startswith(_SUBTOTAL_SLOT) for slot, (name, _) in zip(gap, run) if name)):
+                    and all(slot.startswith(_SUBTOTAL_SLOT) for slot, (member, _) in zip(gap, run) if member)):
                 placed.update((slot, seg) for slot, (_, seg) in zip(gap, run))
             else:
                 for _, seg in run:
