@@ -387,17 +387,16 @@ def pipeline(work: Path, n: int, workers: int, gen_workers: int) -> dict:
     full = ogi_run(raw, warehouse, workers, work / f"run-{n}-full.log")
     truths = [(home / TRUTH_FILE, "")]
     # In a process of its own: children forked later would report this process's peak as their max RSS.
-    published = {"full": _in_fresh_process(published_against_truth, WarehouseLayout(warehouse).published_database,
-                                           truths)}
+    layout = WarehouseLayout(warehouse)
+    published = {"full": _in_fresh_process(published_against_truth, layout.published_database, truths)}
     added_files, new_contents = add_new_files(work, raw, max(1, n // 100), gen_workers)
     print(f"incremental ogi run after adding {added_files} files …", file=sys.stderr, flush=True)
     warm_up["incremental"] = read_every_file(raw)
     incremental = ogi_run(raw, warehouse, workers, work / f"run-{n}-incremental.log")
     truths.append((corpus(work, added_files, 1, gen_workers) / TRUTH_FILE, ADDED_PREFIX))
-    published["incremental"] = _in_fresh_process(published_against_truth,
-                                                 WarehouseLayout(warehouse).published_database, truths)
+    published["incremental"] = _in_fresh_process(published_against_truth, layout.published_database, truths)
     started = time.monotonic()
-    changes = ingest.pending_changes(raw, ingest.read_inventory(WarehouseLayout(warehouse).inventory))
+    changes = ingest.pending_changes(raw, ingest.read_inventory(layout.inventory))
     sensor_tick = (time.monotonic() - started, len(changes))
     print("ogi run again, nothing changed …", file=sys.stderr, flush=True)
     warm_up["unchanged"] = 0.0  # it reads no file

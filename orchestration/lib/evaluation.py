@@ -118,10 +118,11 @@ def evaluate_corpus(dir: Path, workers: int = 1, max_mismatches: int = 100_000,
     big corpus cannot exhaust memory; `on_mismatch` is given every one. CorpusError without a truth
     file or if `dir` lacks a file it lists: a missing file is no parser result to score."""
     corpus = Path(dir)
-    truth = Path(truth) if truth else corpus / TRUTH_FILE
+    given = truth is not None
+    truth = Path(truth) if given else corpus / TRUTH_FILE
     if not truth.is_file():
-        raise CorpusError(f"no {TRUTH_FILE} in {corpus}: ogi eval reads a directory written by `ogi generate --out`"
-                          if truth.name == TRUTH_FILE and truth.parent == corpus else f"no truth file {truth}")
+        raise CorpusError(f"no truth file {truth}" if given else
+                          f"no {TRUTH_FILE} in {corpus}: ogi eval reads a directory written by `ogi generate --out`")
     result = EvaluationResult(corpus)
     started = time.perf_counter()
     truths = _present(corpus, truth, read_truth(truth))

@@ -26,9 +26,9 @@ _LIBRARIES = ("duckdb", "dbt-core", "dbt-duckdb", "great_expectations", "pandas"
 @dataclass(frozen=True)
 class PublicationInputs:
     """`all`: the hash of everything a publication is built from. `code`: of what turns a report
-    into rows alone (parser
-    version, code and data, libraries); a publication built with the same `code` stays right for
-    every report still selected, so the next one patches it (publish.py) instead of rewriting it."""
+    into rows alone (parser version, code and data, libraries); a publication built with the same
+    `code` stays right for every report still selected, so the next one patches it (publish.py)
+    instead of rewriting it."""
     all: str
     code: str
 

@@ -146,13 +146,12 @@ def _why_not_patched(layout: WarehouseLayout, marts) -> str | None:
     try:
         with connect(layout.published_database, read_only=True) as con:
             code, recorded = con.execute("select code_hash, row_counts from publication").fetchone()
-            tables = {t for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = 'main'")
-                      .fetchall()}
+            tables = _main_tables(con)
             if inputs is None or code != inputs.code:
                 return "the code, the parser or a library changed since the standing publication"
-            if not set(marts) <= tables:
+            if not set(marts) <= set(tables):
                 return "the standing publication lacks one of the marts"
-            counts = {mart: con.execute(f"select count(*) from main.{mart}").fetchone()[0] for mart in marts}
+            counts = _row_counts(con, marts)
     except duckdb.Error:
         return "the standing publication records no code hash"
     if any(json.loads(recorded).get(mart) != n for mart, n in counts.items()):
@@ -170,7 +169,7 @@ def _patch_marts(layout: WarehouseLayout, build: _Build, marts) -> StagedMarts:
     counts: dict[str, int] = {}
     removed = added = 0
     with connect(build.database) as con:
-        for (table,) in con.execute("select table_name from duckdb_tables() where schema_name = 'main'").fetchall():
+        for table in _main_tables(con):
             if table not in marts:
                 con.execute(f"drop table main.{table}")  # publish() writes them, after the checks
         con.execute("attach ? as source (read_only)", [str(layout.database)])
@@ -216,9 +215,18 @@ def _staged_counts(build: _Build) -> dict[str, int] | None:
     if not (build.database.exists() and build.release.is_dir()):
         return None
     with connect(build.database, read_only=True) as con:
-        tables = [row[0] for row in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'main'").fetchall()]
-        return {t: con.execute(f"select count(*) from main.{t}").fetchone()[0] for t in tables}
+        return _row_counts(con, _main_tables(con))
+
+
+def _main_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The tables of the database `con` opened, not of those attached to it."""
+    return [table for (table,) in con.execute(
+        "select table_name from duckdb_tables() where database_name = current_database() and schema_name = 'main'"
+    ).fetchall()]
+
+
+def _row_counts(con: duckdb.DuckDBPyConnection, tables) -> dict[str, int]:
+    return {t: con.execute(f"select count(*) from main.{t}").fetchone()[0] for t in tables}
 
 
 def _discard_unfinished_builds(layout: WarehouseLayout, keep: str) -> None:

@@ -21,7 +21,8 @@ def staged_publication(context: dg.AssetExecutionContext) -> dg.MaterializeResul
     staged = stage_publication(warehouse(), context.run.run_id)
     context.log.info("[publish] staged while the checks run: " + ", ".join(
         f"{m} {n}" for m, n in staged.row_counts.items()) + f" ({staged.how})")
-    return dg.MaterializeResult(metadata={"how": staged.how, **{f"rows_{mart}": n for mart, n in staged.row_counts.items()}})
+    return dg.MaterializeResult(metadata={
+        "how": staged.how, **{f"rows_{mart}": n for mart, n in staged.row_counts.items()}})
 
 
 @dg.asset(group_name="publishing", kinds={"duckdb", "parquet"},

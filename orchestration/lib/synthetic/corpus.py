@@ -77,7 +77,7 @@ def generate_corpus(n: int, out: Path, seed: int = 0, *, workers: int | None = N
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     shares = _Shares(broken_share, duplicate_share, junk_share)
-    width = max(6, len(str(n - 1)))
+    width = _name_width(n)
     chunks = [(seed, start, min(start + _CHUNK, n), width, str(out), shares) for start in range(0, n, _CHUNK)]
     summary = GenerationSummary(out, n, 0.0, 0)
     counts: dict[str, Counter] = {"kind": Counter(), "template": Counter(), "layout": Counter()}
@@ -106,7 +106,7 @@ def generate_files(indices, out: Path, seed: int = 0, *, n: int = 1_000_000, bro
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     shares = _Shares(broken_share, duplicate_share, junk_share)
-    width = max(6, len(str(n - 1)))
+    width = _name_width(n)
     with open(out / TRUTH_FILE, "w", encoding="utf-8") as truth_file:
         for index in indices:
             truth_file.writelines(_generate_chunk((seed, index, index + 1, width, str(out), shares))[0])
@@ -154,6 +154,11 @@ def _generate_chunk(job: tuple[int, int, int, int, str, _Shares]) -> tuple[list[
         counts["template"][truth["template"] or "none"] += 1
         counts["layout"][truth["layout"] or "none"] += 1
     return lines, written, counts
+
+
+def _name_width(n: int) -> int:
+    """Digits of the index in the file names of an n-file corpus (generate_files must agree)."""
+    return max(6, len(str(n - 1)))
 
 
 def _file_name(index: int, width: int, data: bytes, ext: str) -> str:
