@@ -8,7 +8,7 @@ import pytest
 
 from orchestration.lib import ingest
 from orchestration.lib.inputs import PublicationInputs
-from orchestration.lib.landing import PARSED_TABLES, load_landing
+from orchestration.lib.landing import PARSED_TABLES, load_landing, why_build_in_full
 from orchestration.lib.paths import WarehouseLayout
 from tests.conftest import SEEDS
 
@@ -160,3 +160,20 @@ def test_a_load_that_fails_midway_leaves_the_landing_as_it_was(tmp_path, raw):
     assert _tables(tmp_path / "warehouse") == before
     with duckdb.connect(str(tmp_path / "warehouse" / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from landing.report_files").fetchone() == (len(SEEDS) + 2,)
+
+
+def test_dbt_builds_in_full_unless_its_last_success_was_by_the_landings_code(tmp_path, raw):
+    layout = WarehouseLayout(tmp_path / "warehouse")
+    assert why_build_in_full(layout) == "the landing records no code hash"
+    _load(layout.root, raw, ingest.ParseCache(tmp_path / "parsed", version="v1"))
+    assert why_build_in_full(layout) == "no build has succeeded on this warehouse"
+    tested = "intermediate.int_tested_reports"
+    for sql, reason in (
+            (f"create schema intermediate; create table {tested} (sha256 varchar, code_hash varchar)",
+             "the last successful build had no report"),
+            (f"insert into {tested} values ('a', 'older code'), ('b', 'older code')",
+             "the pipeline's code changed since the last successful build"),
+            (f"update {tested} set code_hash = 'code'", None)):
+        with duckdb.connect(str(layout.database)) as con:
+            con.execute(sql)
+        assert why_build_in_full(layout) == reason

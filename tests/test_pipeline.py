@@ -1,5 +1,6 @@
 """End to end: `ogi run` on the samples plus fixtures, into a temporary warehouse."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -10,7 +11,7 @@ import pytest
 
 from orchestration.lib import publish as publish_module
 from orchestration.lib.evaluation import published_against_truth
-from orchestration.lib.paths import WarehouseLayout
+from orchestration.lib.paths import DBT_PROJECT_DIR, WarehouseLayout
 from orchestration.lib.parsing.identities import check_identities
 from orchestration.lib.synthetic import TRUTH_FILE, generate_corpus
 from tests.conftest import PROJECT_ROOT, SEEDS
@@ -393,3 +394,60 @@ def test_a_patched_publication_equals_one_written_whole(tmp_path):
                                f"select * from whole.{mart})").fetchone() == (0,), mart
             assert con.execute(f"select count(*) from whole.{mart}").fetchone()[0] == \
                 con.execute(f"select count(*) from '{parquet}'").fetchone()[0]
+
+    # dbt built only what changed (incremental models, tests on the untested reports' rows):
+    # the same tables as building every model again.
+    full = tmp_path / "full"
+    full.mkdir()
+    shutil.copy(layout.database, full / "warehouse.duckdb")
+    assert _dbt(full, "build", "--full-refresh").returncode == 0
+    with duckdb.connect() as con:
+        con.execute("attach ? as incremental (read_only)", [str(layout.database)])
+        con.execute("attach ? as rebuilt (read_only)", [str(full / "warehouse.duckdb")])
+        tables = con.execute("""select schema_name, table_name from duckdb_tables()
+            where database_name = 'incremental' and schema_name in ('intermediate', 'marts')
+              and table_name <> 'int_untested_reports'""").fetchall()
+        assert ("intermediate", "int_identity_evaluations") in tables
+        for schema, table in tables:
+            for a, b in (("incremental", "rebuilt"), ("rebuilt", "incremental")):
+                assert con.execute(f"select count(*) from (select * from {a}.{schema}.{table} except all "
+                                   f"select * from {b}.{schema}.{table})").fetchone() == (0,), (table, a, b)
+
+
+def _dbt(warehouse: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(Path(sys.executable).with_name("dbt")), *args, "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR), "--target-path", str(warehouse / "dbt"),
+         "--log-path", str(warehouse / "dbt")],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "OGI_WAREHOUSE_DIR": str(warehouse)})
+
+
+def test_an_incremental_build_tests_new_rows_until_they_pass(pipeline, tmp_path):
+    """A new content with a key twice fails the build's test of stg_parsed_values, and the next
+    build tests it again (the last successful build's baseline did not move) until it is fixed."""
+    warehouse = tmp_path / "warehouse"
+    warehouse.mkdir()
+    shutil.copy(pipeline[1] / "warehouse.duckdb", warehouse)
+    twin = "f" * 64  # another content of an agency-year already built
+    with duckdb.connect(str(warehouse / "warehouse.duckdb")) as con:
+        original = con.execute("select sha256 from landing.parsed_values where key like 't3.%' limit 1").fetchone()[0]
+        con.execute("""insert into landing.report_files by name select * replace ('twin.txt' as path, ? as sha256)
+                       from landing.report_files where sha256 = ? limit 1""", [twin, original])
+        for table in ("parsed_reports", "parsed_values"):
+            con.execute(f"insert into landing.{table} by name select * replace (? as sha256) "
+                        f"from landing.{table} where sha256 = ?", [twin, original])
+        con.execute("insert into landing.parsed_values by name select * from landing.parsed_values "
+                    "where sha256 = ? limit 1", [twin])
+    for _ in range(2):
+        failed = _dbt(warehouse, "build")
+        assert failed.returncode == 1
+        assert "FAIL 1 unique_combination_stg_parsed_values_sha256__key" in failed.stdout, failed.stdout
+    with duckdb.connect(str(warehouse / "warehouse.duckdb")) as con:
+        con.execute("""delete from landing.parsed_values where rowid in
+            (select max(rowid) from landing.parsed_values where sha256 = ? group by key having count(*) > 1)""", [twin])
+        assert con.execute("select count(*) from intermediate.int_untested_reports").fetchone()[0] >= 1
+    passed = _dbt(warehouse, "build")
+    assert passed.returncode == 0, passed.stdout
+    with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from intermediate.int_tested_reports where sha256 = ?",
+                           [twin]).fetchone() == (1,)

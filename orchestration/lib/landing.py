@@ -110,6 +110,24 @@ def landed_inputs(layout: WarehouseLayout) -> PublicationInputs | None:
             return None
 
 
+def why_build_in_full(layout: WarehouseLayout) -> str | None:
+    """Why dbt must rebuild its incremental models and test every row (`--full-refresh`), or None
+    when the last successful build (dbt's int_tested_reports) was made by the landing's code."""
+    landed = landed_inputs(layout)
+    if landed is None:
+        return "the landing records no code hash"
+    with connect(layout.database, read_only=True) as con:
+        try:
+            tested = con.execute("select distinct code_hash from intermediate.int_tested_reports").fetchall()
+        except duckdb.CatalogException:
+            return "no build has succeeded on this warehouse"
+    if not tested:
+        return "the last successful build had no report"
+    if [landed.code] != [code for (code,) in tested]:
+        return "the pipeline's code changed since the last successful build"
+    return None
+
+
 def _landing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {name for (name,) in con.execute(
         "select table_name from information_schema.tables where table_schema = 'landing'").fetchall()}

@@ -3,16 +3,22 @@
   about twice as fast. Only rows whose hash repeats (a duplicate or, very rarely, two different
   combinations with one hash) are then grouped by the columns themselves, so the test still
   returns exactly the duplicated combinations.
+  untested_reports_in: see rows_to_test. A combination that includes the report's agency-year
+  cannot repeat across two reports unless two are selected for it, which fct_agency_year's own
+  test of every row rules out.
 #}
-{% test unique_combination(model, columns) %}
-with repeated_hashes as (
+{% test unique_combination(model, columns, untested_reports_in=none) %}
+with rows_tested as (
+    select {{ columns | join(', ') }} from {{ rows_to_test(model, untested_reports_in) }}
+),
+repeated_hashes as (
     select hash({{ columns | join(', ') }}) as combination_hash
-    from {{ model }}
+    from rows_tested
     group by combination_hash
     having count(*) > 1
 )
 select {{ columns | join(', ') }}, count(*) as occurrences
-from {{ model }}
+from rows_tested
 where hash({{ columns | join(', ') }}) in (select combination_hash from repeated_hashes)
 group by {{ columns | join(', ') }}
 having count(*) > 1

@@ -6,13 +6,18 @@ import io
 import dagster as dg
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from ...lib.landing import why_build_in_full
 from ...lib.paths import warehouse
 from .resources import dbt_project, ensure_manifest
 
 
 @dbt_assets(manifest=ensure_manifest(), project=dbt_project)
 def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-    context.log.info("[dbt] building staging → intermediate → marts and running dbt tests")
+    full_build = why_build_in_full(warehouse())
+    if full_build:
+        context.log.info(f"[dbt] building every model and testing every row ({full_build})")
+    else:
+        context.log.info("[dbt] building what changed since the last successful build and testing its rows")
     # dagster-dbt echoes every dbt log line to stdout; the console gets a summary instead and the
     # full log stays in warehouse/dbt/dbt.log. One target directory per warehouse (runs on it are
     # serialized): dbt reuses its partial parse there, and the repository no longer gains a
@@ -20,7 +25,8 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
     console = io.StringIO()
     try:
         with contextlib.redirect_stdout(console):
-            events = list(dbt.cli(["build"], context=context, target_path=warehouse().root / "dbt").stream())
+            args = ["build", "--full-refresh"] if full_build else ["build"]
+            events = list(dbt.cli(args, context=context, target_path=warehouse().root / "dbt").stream())
     except Exception:
         context.log.error("[dbt] failed; the end of dbt's output:\n" + "\n".join(console.getvalue().splitlines()[-30:]))
         raise
