@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.defs.quality.checks import SUITE_CHECKS
 from orchestration.lib import publish as publish_module
 from orchestration.lib.evaluation import published_against_truth
 from orchestration.lib.paths import DBT_PROJECT_DIR, WarehouseLayout
@@ -374,9 +375,31 @@ def test_a_patched_publication_equals_one_written_whole(tmp_path):
     for path in reports[:3]:
         path.unlink()
     reports[3].write_bytes(reports[10].read_bytes())  # one file now holds another report
+    first = tmp_path / "first"
+    first.mkdir()
+    for database in ("warehouse.duckdb", "published.duckdb"):
+        shutil.copy(warehouse / database, first / database)
     second = _ogi_run(raw, warehouse)
     assert second.returncode == 0, second.stdout + second.stderr
     assert "(patched into the standing publication: " in second.stdout
+
+    # The checks read only the partitions that changed since the first run's publication: those
+    # must include every partition with a row the first run's checks did not see as it is now.
+    with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as con:
+        con.execute("attach ? as published (read_only)", [str(first / "published.duckdb")])
+        con.execute("attach ? as first (read_only)", [str(first / "warehouse.duckdb")])
+        for check in SUITE_CHECKS:
+            if check.changed is None:
+                continue
+            validated = {key for (key,) in con.execute(check.changed).fetchall()}
+            unseen = {key for (key,) in con.execute(
+                f"select distinct {check.partition_by} from (from warehouse.{check.relation} "
+                f"except all from first.{check.relation})").fetchall()}
+            every = {key for (key,) in con.execute(
+                f"select distinct {check.partition_by} from warehouse.{check.relation}").fetchall()}
+            assert unseen <= validated < every, check.suite
+            assert unseen or check.suite != "published_identities"
+    assert "keys changed since the standing publication)" in second.stdout
 
     layout = WarehouseLayout(warehouse)
     whole = publish_module._Build.named(layout, "whole")

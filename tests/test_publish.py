@@ -1,7 +1,7 @@
 import duckdb
 
 from orchestration.lib.paths import WarehouseLayout
-from orchestration.lib.publish import PUBLISHED_MARTS, STAGED_MARTS, publish, stage_publication
+from orchestration.lib.publish import PUBLISHED_MARTS, STAGED_MARTS, keys_since_publication, publish, stage_publication
 
 
 def _working_db(layout: WarehouseLayout, received: int) -> None:
@@ -184,3 +184,20 @@ def test_a_standing_publication_written_to_since_is_not_patched(tmp_path):
     layout.published_database.with_name("published.duckdb.wal").write_bytes(b"")
     assert stage_publication(layout, "run3").how == (
         "written whole: the standing publication was written to since it was published (it has a write-ahead log)")
+
+
+def test_the_keys_changed_since_the_standing_publication(tmp_path):
+    layout = WarehouseLayout(tmp_path)
+    changed = ("select distinct report_sha256 from "
+               "(from warehouse.marts.fct_report_values except all from published.fct_report_values)")
+    _report_warehouse(layout, "code-1", {"a": ("a.txt", "甲局", 2020), "b": ("b.txt", "乙局", 2020)}, {"a": 1, "b": 2})
+    assert keys_since_publication(layout, changed, ["fct_report_values"]) == (None, "no publication yet")
+    publish(layout, "run1")
+    assert keys_since_publication(layout, changed, ["fct_report_values"]) == (
+        [], "changed since the standing publication")
+    _report_warehouse(layout, "code-1", {"a": ("a.txt", "甲局", 2020), "c": ("c.txt", "乙局", 2020)}, {"a": 1, "c": 3})
+    assert keys_since_publication(layout, changed, ["fct_report_values"]) == (
+        ["c"], "changed since the standing publication")
+    _report_warehouse(layout, "code-2", {"a": ("a.txt", "甲局", 2020)}, {"a": 1})
+    assert keys_since_publication(layout, changed, ["fct_report_values"]) == (
+        None, "the code, the parser or a library changed since the standing publication")

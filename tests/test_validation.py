@@ -68,6 +68,39 @@ def test_relations_are_validated_in_key_partitioned_batches(tmp_path):
     assert kinds == [("expect_column_values_to_be_between", 1), ("expect_compound_columns_to_be_unique", 2)]
 
 
+def test_given_keys_only_their_partitions_are_validated(tmp_path):
+    import duckdb
+
+    from orchestration.lib.validation import suite_columns, validate_relation
+
+    layout = WarehouseLayout(tmp_path)
+    others = [c for c in suite_columns("fct_agency_year")
+              if c not in {"agency_id", "year", "template", "quality_status", "applications_received"}]
+    with duckdb.connect(str(layout.database)) as con:
+        con.execute("create schema marts")
+        con.execute(f"""create table marts.fct_agency_year as
+            select 'a' || (i // 5) as agency_id, 2015 + i % 5 as year, 'old' as template,
+                   'passed' as quality_status, 1 as applications_received,
+                   {", ".join(f"null::double as {c}" for c in others)}
+            from range(100) t(i)""")
+        con.execute("insert into marts.fct_agency_year (agency_id, year, template, quality_status, "
+                    "applications_received) values ('a3', 2019, 'old', 'passed', -1), (null, 2019, 'old', 'passed', 1)")
+
+    def validated(keys):
+        outcome = validate_relation(layout, "fct_agency_year", "marts.fct_agency_year", "agency_id", keys=keys)
+        kinds = sorted((f.expectation, f.column, f.unexpected_count) for f in outcome.failures)
+        return outcome.rows, outcome.relation_rows, kinds
+
+    # a3: its six rows, 2019 twice and one negative count; a4 and a7: ten rows without a fault
+    assert validated(["a3", "a4"]) == (11, 102, [
+        ("expect_column_values_to_be_between", "applications_received", 1),
+        ("expect_compound_columns_to_be_unique", None, 2)])
+    assert validated(["a7", "a4"]) == (10, 102, [])
+    # a null key stands for the rows without one, which the not-null expectation catches
+    assert validated([None]) == (1, 102, [("expect_column_values_to_not_be_null", "agency_id", 1)])
+    assert validated([]) == (0, 102, [])
+
+
 def test_data_docs_keep_the_results_of_the_last_runs_only(tmp_path):
     layout = WarehouseLayout(tmp_path)
     frame = pd.DataFrame({"sha256": ["a"], "rule_id": ["old.staff_total"], "op": ["="],

@@ -4,10 +4,11 @@
   (int_untested_reports; every report on a fresh warehouse or with --full-refresh).
 #}
 {% macro rows_to_test(model, untested_reports_in=none) -%}
-    {%- if untested_reports_in is none -%}
+    {%- set untested = ref('int_untested_reports') if untested_reports_in is not none -%}
+    {#- with --full-refresh every report is untested: no filter to compute #}
+    {%- if untested_reports_in is none or flags.FULL_REFRESH -%}
         {{ model }}
     {%- else -%}
-        (select * from {{ model }}
-         where {{ untested_reports_in }} in (select sha256 from {{ ref('int_untested_reports') }}))
+        (select * from {{ model }} where {{ untested_reports_in }} in (select sha256 from {{ untested }}))
     {%- endif -%}
 {%- endmacro %}

@@ -82,7 +82,7 @@ def stage_publication(layout: WarehouseLayout, name: str, marts=STAGED_MARTS) ->
     build.discard()
     build.release.mkdir()
     try:
-        why_whole = _why_not_patched(layout, marts)
+        why_whole = why_not_a_baseline(layout, marts) if marts else "nothing to patch"
         if why_whole is None:
             return _patch_marts(layout, build, marts)
         return StagedMarts(_write_marts(layout, build, marts), f"written whole: {why_whole}")
@@ -134,10 +134,9 @@ def standing_publication(layout: WarehouseLayout) -> tuple[str | None, str] | No
         return None
 
 
-def _why_not_patched(layout: WarehouseLayout, marts) -> str | None:
-    """Why `marts` cannot be patched into a copy of the standing publication, or None."""
-    if not marts:
-        return "nothing to patch"
+def why_not_a_baseline(layout: WarehouseLayout, marts) -> str | None:
+    """Why the standing publication cannot stand for what `marts` held when it was published and
+    validated, as built by today's code, or None when it can."""
     if not layout.published_database.exists():
         return "no publication yet"
     if layout.published_database.with_name(layout.published_database.name + ".wal").exists():
@@ -157,6 +156,19 @@ def _why_not_patched(layout: WarehouseLayout, marts) -> str | None:
     if any(json.loads(recorded).get(mart) != n for mart, n in counts.items()):
         return "the standing publication's marts no longer hold the rows it recorded"
     return None
+
+
+def keys_since_publication(layout: WarehouseLayout, query: str, marts) -> tuple[list[str | None] | None, str]:
+    """The keys `query` returns over the working warehouse (`warehouse`) and the standing
+    publication (`published`, reading `marts`): what changed since the publication. None, and
+    why, when the standing publication cannot be the baseline (why_not_a_baseline)."""
+    why_not = why_not_a_baseline(layout, marts)
+    if why_not:
+        return None, why_not
+    with connect(layout.database, read_only=True) as con:
+        con.execute("attach ? as published (read_only)", [str(layout.published_database)])
+        keys = [key for (key,) in con.execute(query).fetchall()]
+    return keys, "changed since the standing publication"
 
 
 # One published report: its rows in a long mart are a function of these and of the code.

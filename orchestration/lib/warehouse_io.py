@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -33,19 +34,41 @@ def _checked(pattern: re.Pattern, name: str) -> str:
     return name
 
 
-def count_rows(layout: WarehouseLayout, relation: str) -> int:
+@dataclass(frozen=True)
+class RowFilter:
+    """Rows of a relation: batch i of n by hash of `column`, and/or only those whose `column` is
+    one of `keys` (None: any)."""
+    column: str
+    batch: tuple[int, int] | None = None
+    keys: list[str | None] | None = None
+
+    def where(self) -> tuple[str, list]:
+        column = _checked(_COLUMN, self.column)
+        conditions, params = ["true"], []
+        if self.batch:
+            index, batches = self.batch
+            conditions.append(f"hash({column}) % {int(batches)} = {int(index)}")
+        if self.keys is not None:
+            # One list parameter: DuckDB filters at the scan, also through a view. A null key (a
+            # row that a not-null expectation is there to catch) stands for the rows without one.
+            nulls = f" or {column} is null" if None in self.keys else ""
+            conditions.append(f"({column} in (select unnest(?::varchar[])){nulls})")
+            params.append([key for key in self.keys if key is not None])
+        return " where " + " and ".join(conditions), params
+
+
+def count_rows(layout: WarehouseLayout, relation: str, rows: RowFilter | None = None) -> int:
+    where, params = rows.where() if rows else ("", [])
     with connect(layout.database, read_only=True) as con:
-        return con.execute(f"select count(*) from {_checked(_RELATION, relation)}").fetchone()[0]
+        return con.execute(f"select count(*) from {_checked(_RELATION, relation)}{where}", params).fetchone()[0]
 
 
 def read_relation(layout: WarehouseLayout, relation: str, columns: list[str] | None = None,
-                  partition: tuple[str, int, int] | None = None) -> pd.DataFrame:
-    """Rows of `relation`, only `columns` if given, only batch i of n by hash of a key if given."""
+                  rows: RowFilter | None = None) -> pd.DataFrame:
+    """Rows of `relation` (those of `rows` if given), only `columns` if given."""
     select = ", ".join(_checked(_COLUMN, c) for c in columns) if columns else "*"
-    sql = f"select {select} from {_checked(_RELATION, relation)}"
-    if partition:
-        column, index, batches = partition
-        sql += f" where hash({_checked(_COLUMN, column)}) % {int(batches)} = {int(index)}"
+    where, params = rows.where() if rows else ("", [])
     with connect(layout.database, read_only=True) as con:
         # Through Arrow: strings stay Arrow-backed, 4x faster than .df() building Python objects.
-        return con.sql(sql).to_arrow_table().to_pandas()
+        return con.sql(f"select {select} from {_checked(_RELATION, relation)}{where}", params=params
+                       ).to_arrow_table().to_pandas()
