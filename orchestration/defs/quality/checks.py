@@ -88,16 +88,18 @@ def _run_suite(context: dg.AssetCheckExecutionContext, layout, check: SuiteCheck
         report(f"[check] {check.suite}: {failure.describe()}")
     verdict = ("passed" if outcome.success else "FAILED: publication blocked" if check.blocking
                else "warnings (listed in quality_issues)")
-    rows = (f"{outcome.rows} rows" if keys is None else
-            f"{outcome.rows} of {outcome.relation_rows} rows, those of the {len(keys)} {check.partition_by} keys {why}")
-    context.log.info(f"[check] {check.suite}: {verdict} ({outcome.evaluated} expectations on {rows})")
+    if keys is None:
+        rows_read, scope = f"{outcome.rows} rows", f"every row ({why})" if why else "every row"
+    else:
+        scope = f"those of the {len(keys)} {check.partition_by} keys {why}"
+        rows_read = f"{outcome.rows} of {outcome.relation_rows} rows: {scope}"
+    context.log.info(f"[check] {check.suite}: {verdict} ({outcome.evaluated} expectations on {rows_read})")
     return dg.AssetCheckResult(
         asset_key=check.asset_key,
         check_name=check.name,
         passed=outcome.success,
         severity=dg.AssetCheckSeverity.ERROR if check.blocking else dg.AssetCheckSeverity.WARN,
         metadata={"rows": outcome.rows, "relation_rows": outcome.relation_rows, "expectations": outcome.evaluated,
-                  "rows_validated": "changed since the standing publication" if keys is not None
-                  else f"all ({why})" if why else "all",
+                  "rows_read": scope,
                   "failures": [f.describe() for f in outcome.failures]},
     )
