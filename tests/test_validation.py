@@ -43,12 +43,13 @@ def test_agency_year_suite_catches_duplicates_and_negative_counts(tmp_path):
     assert ("expect_column_values_to_be_between", "applications_received") in kinds
 
 
-def test_relations_are_validated_in_key_partitioned_batches(tmp_path):
+def _agency_years(layout: WarehouseLayout, *extra_rows: str) -> None:
+    """marts.fct_agency_year with agencies a0 to a19, five years each, all valid, and extra rows
+    (agency_id, year, applications_received)."""
     import duckdb
 
-    from orchestration.lib.validation import suite_columns, validate_relation
+    from orchestration.lib.validation import suite_columns
 
-    layout = WarehouseLayout(tmp_path)
     others = [c for c in suite_columns("fct_agency_year")
               if c not in {"agency_id", "year", "template", "quality_status", "applications_received"}]
     with duckdb.connect(str(layout.database)) as con:
@@ -58,8 +59,16 @@ def test_relations_are_validated_in_key_partitioned_batches(tmp_path):
                    'passed' as quality_status, 1 as applications_received,
                    {", ".join(f"null::double as {c}" for c in others)}
             from range(100) t(i)""")
-        con.execute("insert into marts.fct_agency_year (agency_id, year, template, quality_status, "
-                    "applications_received) values ('a3', 2019, 'old', 'passed', -1)")
+        for row in extra_rows:
+            con.execute("insert into marts.fct_agency_year (agency_id, year, applications_received, template, "
+                        f"quality_status) values ({row}, 'old', 'passed')")
+
+
+def test_relations_are_validated_in_key_partitioned_batches(tmp_path):
+    from orchestration.lib.validation import validate_relation
+
+    layout = WarehouseLayout(tmp_path)
+    _agency_years(layout, "'a3', 2019, -1")
     outcome = validate_relation(layout, "fct_agency_year", "marts.fct_agency_year", "agency_id", max_rows=30)
     assert outcome.rows == 101
     assert not outcome.success
@@ -69,22 +78,10 @@ def test_relations_are_validated_in_key_partitioned_batches(tmp_path):
 
 
 def test_given_keys_only_their_partitions_are_validated(tmp_path):
-    import duckdb
-
-    from orchestration.lib.validation import suite_columns, validate_relation
+    from orchestration.lib.validation import validate_relation
 
     layout = WarehouseLayout(tmp_path)
-    others = [c for c in suite_columns("fct_agency_year")
-              if c not in {"agency_id", "year", "template", "quality_status", "applications_received"}]
-    with duckdb.connect(str(layout.database)) as con:
-        con.execute("create schema marts")
-        con.execute(f"""create table marts.fct_agency_year as
-            select 'a' || (i // 5) as agency_id, 2015 + i % 5 as year, 'old' as template,
-                   'passed' as quality_status, 1 as applications_received,
-                   {", ".join(f"null::double as {c}" for c in others)}
-            from range(100) t(i)""")
-        con.execute("insert into marts.fct_agency_year (agency_id, year, template, quality_status, "
-                    "applications_received) values ('a3', 2019, 'old', 'passed', -1), (null, 2019, 'old', 'passed', 1)")
+    _agency_years(layout, "'a3', 2019, -1", "null, 2019, 1")
 
     def validated(keys):
         outcome = validate_relation(layout, "fct_agency_year", "marts.fct_agency_year", "agency_id", keys=keys)
