@@ -201,3 +201,23 @@ def test_the_keys_changed_since_the_standing_publication(tmp_path):
     _report_warehouse(layout, "code-2", {"a": ("a.txt", "甲局", 2020)}, {"a": 1})
     assert keys_since_publication(layout, changed, ["fct_report_values"]) == (
         None, "the code, the parser or a library changed since the standing publication")
+
+
+def test_a_publication_held_open_for_writing_is_no_baseline(tmp_path):
+    import subprocess
+    import sys
+
+    layout = WarehouseLayout(tmp_path)
+    _report_warehouse(layout, "code-1", {"a": ("a.txt", "甲局", 2020)}, {"a": 1})
+    publish(layout, "run1")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys; con = duckdb.connect(sys.argv[1]); print(flush=True); "
+                               "sys.stdin.read()", str(layout.published_database)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        holder.stdout.readline()  # it holds the file's lock now
+        keys, why = keys_since_publication(layout, "select 1", ["fct_report_values"])
+        assert keys is None and why.startswith("the standing publication cannot be read: IO Error"), why
+        assert stage_publication(layout, "run2").how.startswith("written whole: the standing publication cannot be read")
+    finally:
+        holder.communicate("")

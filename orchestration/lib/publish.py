@@ -151,6 +151,8 @@ def why_not_a_baseline(layout: WarehouseLayout, marts) -> str | None:
             if not set(marts) <= set(tables):
                 return "the standing publication lacks one of the marts"
             counts = _row_counts(con, marts)
+    except duckdb.IOException as error:  # a BI tool holds it open for writing
+        return f"the standing publication cannot be read: {error}"
     except duckdb.Error:
         return "the standing publication records no code hash"
     if any(json.loads(recorded).get(mart) != n for mart, n in counts.items()):
@@ -166,7 +168,10 @@ def keys_since_publication(layout: WarehouseLayout, query: str, marts) -> tuple[
     if why_not:
         return None, why_not
     with connect(layout.database, read_only=True) as con:
-        con.execute("attach ? as published (read_only)", [str(layout.published_database)])
+        try:
+            con.execute("attach ? as published (read_only)", [str(layout.published_database)])
+        except duckdb.IOException as error:  # a BI tool opened it for writing since
+            return None, f"the standing publication cannot be read: {error}"
         keys = [key for (key,) in con.execute(query).fetchall()]
     return keys, "changed since the standing publication"
 
