@@ -1,12 +1,13 @@
 -- Across years: this year's 上年结转 should equal last year's 结转下年度 for the same agency.
+-- The two totals as published (t3.carried_over.total, t3.carried_forward.total; null when
+-- withheld), read from the metrics of the selected reports instead of from every published value.
 with totals as (
     select
         sha256, agency, year, file_path,
-        max(value) filter (where key = 't3.carried_over.total') as carried_over,
-        max(value) filter (where key = 't3.carried_forward.total') as carried_forward
-    from {{ ref('int_published_values') }}
+        applications_carried_over as carried_over,
+        applications_carried_forward as carried_forward
+    from {{ ref('int_agency_year_metrics') }}
     where template in ('new2019', 'new2021')
-    group by sha256, agency, year, file_path
 )
 select
     this_year.agency,
