@@ -191,15 +191,15 @@ def test_the_keys_changed_since_the_standing_publication(tmp_path):
     changed = ("select distinct report_sha256 from "
                "(from warehouse.marts.fct_report_values except all from published.fct_report_values)")
     _report_warehouse(layout, "code-1", {"a": ("a.txt", "甲局", 2020), "b": ("b.txt", "乙局", 2020)}, {"a": 1, "b": 2})
-    assert keys_since_publication(layout, changed, ["fct_report_values"]) == (None, "no publication yet")
+    assert keys_since_publication(layout, {"c": changed}, ["fct_report_values"]) == (None, "no publication yet")
     publish(layout, "run1")
-    assert keys_since_publication(layout, changed, ["fct_report_values"]) == (
-        [], "changed since the standing publication")
+    assert keys_since_publication(layout, {"c": changed}, ["fct_report_values"]) == (
+        {"c": []}, "changed since the standing publication")
     _report_warehouse(layout, "code-1", {"a": ("a.txt", "甲局", 2020), "c": ("c.txt", "乙局", 2020)}, {"a": 1, "c": 3})
-    assert keys_since_publication(layout, changed, ["fct_report_values"]) == (
-        ["c"], "changed since the standing publication")
+    assert keys_since_publication(layout, {"c": changed}, ["fct_report_values"]) == (
+        {"c": ["c"]}, "changed since the standing publication")
     _report_warehouse(layout, "code-2", {"a": ("a.txt", "甲局", 2020)}, {"a": 1})
-    assert keys_since_publication(layout, changed, ["fct_report_values"]) == (
+    assert keys_since_publication(layout, {"c": changed}, ["fct_report_values"]) == (
         None, "the code, the parser or a library changed since the standing publication")
 
 
@@ -216,7 +216,7 @@ def test_a_publication_held_open_for_writing_is_no_baseline(tmp_path):
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         holder.stdout.readline()  # it holds the file's lock now
-        keys, why = keys_since_publication(layout, "select 1", ["fct_report_values"])
+        keys, why = keys_since_publication(layout, {"one": "select 1"}, ["fct_report_values"])
         assert keys is None and why.startswith("the standing publication cannot be read: IO Error"), why
         assert stage_publication(layout, "run2").how.startswith("written whole: the standing publication cannot be read")
     finally:

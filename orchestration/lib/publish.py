@@ -160,9 +160,11 @@ def why_not_a_baseline(layout: WarehouseLayout, marts) -> str | None:
     return None
 
 
-def keys_since_publication(layout: WarehouseLayout, query: str, marts) -> tuple[list[str | None] | None, str]:
-    """The keys `query` returns over the working warehouse (`warehouse`) and the standing
-    publication (`published`, reading `marts`): what changed since the publication. None, and
+def keys_since_publication(layout: WarehouseLayout, queries: dict[str, str],
+                           marts) -> tuple[dict[str, list[str | None]] | None, str]:
+    """The keys each of `queries` returns over the working warehouse (`warehouse`) and the
+    standing publication (`published`, reading `marts`): what changed since the publication,
+    by the queries' names. The baseline is checked and attached once for all of them. None, and
     why, when the standing publication cannot be the baseline (why_not_a_baseline)."""
     why_not = why_not_a_baseline(layout, marts)
     if why_not:
@@ -172,7 +174,7 @@ def keys_since_publication(layout: WarehouseLayout, query: str, marts) -> tuple[
             con.execute("attach ? as published (read_only)", [str(layout.published_database)])
         except duckdb.IOException as error:  # a BI tool opened it for writing since
             return None, f"the standing publication cannot be read: {error}"
-        keys = [key for (key,) in con.execute(query).fetchall()]
+        keys = {name: [key for (key,) in con.execute(query).fetchall()] for name, query in queries.items()}
     return keys, "changed since the standing publication"
 
 

@@ -69,8 +69,12 @@ BASELINE_MARTS = ("fct_agency_year", "reports", "quality_issues")
 def ge_checks(context: dg.AssetCheckExecutionContext):
     layout = warehouse()
     try:
+        # The baseline checked and attached once for every suite's query.
+        changed, why = keys_since_publication(
+            layout, {check.suite: check.changed for check in SUITE_CHECKS if check.changed}, BASELINE_MARTS)
         for check in SUITE_CHECKS:
-            yield _run_suite(context, layout, check)
+            keys = changed.get(check.suite) if changed is not None else None
+            yield _run_suite(context, layout, check, keys, why if check.changed else "")
     finally:
         # Also after a failure: the Data Docs of a blocked run are the first place to look.
         forgotten = build_data_docs(layout, run_name=context.run.run_id)
@@ -79,8 +83,9 @@ def ge_checks(context: dg.AssetCheckExecutionContext):
                              f"{KEPT_VALIDATION_RUNS} forgotten")
 
 
-def _run_suite(context: dg.AssetCheckExecutionContext, layout, check: SuiteCheck) -> dg.AssetCheckResult:
-    keys, why = (None, "") if check.changed is None else keys_since_publication(layout, check.changed, BASELINE_MARTS)
+def _run_suite(context: dg.AssetCheckExecutionContext, layout, check: SuiteCheck,
+               keys: list[str | None] | None, why: str) -> dg.AssetCheckResult:
+    """`keys`: the partitions to read (None: every row), and `why` those or every row."""
     outcome = validate_relation(layout, check.suite, check.relation, check.partition_by,
                                 run_name=context.run.run_id, keys=keys)
     report = context.log.warning if check.blocking else context.log.debug
