@@ -44,3 +44,33 @@ def test_small_increments_use_fewer_shards(monkeypatch):
     assert [active_shards(n) for n in sizes] == [min(k, PARSE_SHARDS) for k in (1, 1, 1, 2, 2, 3, 8, 200)]
     monkeypatch.setenv(MIN_FILES_PER_SHARD_ENV, "1")
     assert active_shards(5) == min(5, PARSE_SHARDS)
+
+
+def test_shard_steps_without_files_are_skipped(tmp_path, monkeypatch):
+    from orchestration.definitions import defs
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for path in SEEDS.values():
+        shutil.copy(path, raw / path.name)
+    monkeypatch.setenv(RAW_DIR_ENV, str(raw))
+    monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(tmp_path / "warehouse"))
+    monkeypatch.setenv(MIN_FILES_PER_SHARD_ENV, "2")  # five files, three shards
+    job = defs.resolve_job_def("ogi_pipeline")
+    ingestion = [dg.AssetKey("raw_report_files"), dg.AssetKey("parsed_reports")]
+    with dg.instance_for_test() as instance:
+        result = job.execute_in_process(instance=instance, asset_selection=ingestion)
+        assert result.success
+        ran = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SUCCESS"}
+        skipped = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"}
+        # Again with nothing new: shard 0 runs, with no file, so that the inventory is written.
+        again = job.execute_in_process(instance=instance, asset_selection=ingestion)
+        ran_again = {e.step_key for e in again.all_events if e.event_type_value == "STEP_SUCCESS"}
+    with_files = {shard_of(p.name, active_shards(len(SEEDS))) for p in SEEDS.values()}
+    assert active_shards(len(SEEDS)) == 3 and with_files == {0, 2}  # shard 1 of 3 got no file
+    step = "ingested_raw_files.parse_shard_{}".format
+    assert {step(i) for i in range(PARSE_SHARDS)} & ran == {step(i) for i in with_files}
+    assert skipped == {step(i) for i in range(PARSE_SHARDS)} - ran
+    assert {"ingested_raw_files.record_inventory", "ingested_raw_files.plan_ingest"} <= ran
+    assert {step(i) for i in range(PARSE_SHARDS)} & ran_again == {step(0)}
+    assert "ingested_raw_files.record_inventory" in ran_again
