@@ -11,9 +11,9 @@ copy of the repository benchmarks itself, not the installed checkout):
    once; overall, without junk files, per template/layout (from the corpus's truth.jsonl), and
    as a parse shard does it (read, hash, parse, write the Parquet chunk);
 2. for each size N: `ogi run --workers W` on N generated reports (seed 0) into a fresh warehouse,
-   its wall time, its memory (PSS summed over the process tree, sampled; and the largest single
-   process's max RSS from getrusage) and the time of each stage, taken from when the run prints
-   each stage's lines;
+   its wall time, its memory (PSS summed over the process tree, sampled every --memory-every
+   seconds, with the CPU the sampling took; and the largest single process's max RSS from
+   getrusage) and the time of each stage, taken from when the run prints each stage's lines;
 3. the incremental run: 1% more files (seed 1, own names) added to the same landing zone, run
    again, checking from the `[parse] N files read, M new contents parsed` line that only those
    were read and parsed; then one sensor tick (raw/ against the inventory: nothing pending);
@@ -282,6 +282,7 @@ class RunResult:
     returncode: int
     max_rss_mb: float  # largest single process of the tree (getrusage of the reaped tree)
     samples: list[tuple[float, int]]  # (seconds since start, PSS summed over the live process tree)
+    sampler_cpu: float  # CPU seconds the sampling took: the kernel walks every page of the tree
     stages: list[tuple[str, float, float]]  # (stage, start, end) in seconds since start
     lines: list[tuple[float, str]]
 
@@ -292,10 +293,11 @@ class RunResult:
         return next((end - start for name, start, end in self.stages if name == stage), float("nan"))
 
     def peak_mb(self, start: float = 0.0, end: float = float("inf")) -> float:
-        return max((rss for t, rss in self.samples if start <= t <= end), default=0) / 2**20
+        """nan where no sample fell (a stage shorter than the sampling interval, or none taken)."""
+        return max((rss for t, rss in self.samples if start <= t <= end), default=float("nan")) / 2**20
 
 
-def ogi_run(raw: Path, warehouse: Path, workers: int, log: Path) -> RunResult:
+def ogi_run(raw: Path, warehouse: Path, workers: int, log: Path, memory_every: float) -> RunResult:
     command = [sys.executable, "-m", "orchestration.cli", "run", "--raw", str(raw),
                "--warehouse", str(warehouse), "--workers", str(workers)]
     lines: list[tuple[float, str]] = []
@@ -304,8 +306,11 @@ def ogi_run(raw: Path, warehouse: Path, workers: int, log: Path) -> RunResult:
     proc = subprocess.Popen(command, cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, bufsize=1)
     done = threading.Event()
-    sampler = threading.Thread(target=_sample_tree, args=(proc.pid, started, samples, done), daemon=True)
-    sampler.start()
+    sampler_cpu: list[float] = []
+    sampler = threading.Thread(target=_sample_tree, args=(proc.pid, started, memory_every, samples, sampler_cpu, done),
+                               daemon=True)
+    if memory_every > 0:
+        sampler.start()
     with log.open("w", encoding="utf-8") as out:  # written as it comes, to follow a long run
         for line in proc.stdout:
             lines.append((time.monotonic() - started, line.rstrip("\n")))
@@ -315,16 +320,31 @@ def ogi_run(raw: Path, warehouse: Path, workers: int, log: Path) -> RunResult:
     wall = time.monotonic() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     done.set()
-    sampler.join()
-    return RunResult(wall, proc.returncode, usage.ru_maxrss / 1024, samples, _stages(lines, wall), lines)
+    if memory_every > 0:
+        sampler.join()
+    return RunResult(wall, proc.returncode, usage.ru_maxrss / 1024, samples, sum(sampler_cpu),
+                     _stages(lines, wall), lines)
 
 
-def _sample_tree(pid: int, started: float, samples: list[tuple[float, int]], done: threading.Event) -> None:
+def _sample_tree(pid: int, started: float, every: float, samples: list[tuple[float, int]],
+                 cpu: list[float], done: threading.Event) -> None:
+    """PSS of the tree every `every` seconds. Not free: reading a process's PSS walks its page
+    tables, 35 ms of CPU for a 1.8 GB process here; sampled every 0.2 s, that took 19-22 CPU
+    seconds of a full run at 100,000 and made it 13-18 s slower (BENCHMARKS.md)."""
+    begun = time.thread_time()
+    try:
+        _sample_tree_until(pid, started, every, samples, done)
+    finally:
+        cpu.append(time.thread_time() - begun)
+
+
+def _sample_tree_until(pid: int, started: float, every: float, samples: list[tuple[float, int]],
+                       done: threading.Event) -> None:
     try:
         root = psutil.Process(pid)
     except psutil.NoSuchProcess:
         return
-    while not done.wait(0.2):
+    while not done.wait(every):
         total = 0
         try:
             for p in [root, *root.children(recursive=True)]:
@@ -374,7 +394,7 @@ def add_new_files(work: Path, raw: Path, n: int, workers: int) -> tuple[int, int
     return n, len(added - before)
 
 
-def pipeline(work: Path, n: int, workers: int, gen_workers: int) -> dict:
+def pipeline(work: Path, n: int, workers: int, gen_workers: int, memory_every: float) -> dict:
     home = corpus(work, n, 0, gen_workers)
     # A private copy of the landing zone, so the incremental run's additions never touch the corpus.
     raw = work / f"raw-{n}"
@@ -384,7 +404,7 @@ def pipeline(work: Path, n: int, workers: int, gen_workers: int) -> dict:
     shutil.copytree(home / "raw", raw, copy_function=os.link if _same_fs(home, work) else shutil.copy2)
     print(f"ogi run on {n} files …", file=sys.stderr, flush=True)
     warm_up = {"full": read_every_file(raw)}
-    full = ogi_run(raw, warehouse, workers, work / f"run-{n}-full.log")
+    full = ogi_run(raw, warehouse, workers, work / f"run-{n}-full.log", memory_every)
     truths = [(home / TRUTH_FILE, "")]
     # In a process of its own: children forked later would report this process's peak as their max RSS.
     layout = WarehouseLayout(warehouse)
@@ -392,7 +412,7 @@ def pipeline(work: Path, n: int, workers: int, gen_workers: int) -> dict:
     added_files, new_contents = add_new_files(work, raw, max(1, n // 100), gen_workers)
     print(f"incremental ogi run after adding {added_files} files …", file=sys.stderr, flush=True)
     warm_up["incremental"] = read_every_file(raw)
-    incremental = ogi_run(raw, warehouse, workers, work / f"run-{n}-incremental.log")
+    incremental = ogi_run(raw, warehouse, workers, work / f"run-{n}-incremental.log", memory_every)
     truths.append((corpus(work, added_files, 1, gen_workers) / TRUTH_FILE, ADDED_PREFIX))
     published["incremental"] = _in_fresh_process(published_against_truth, layout.published_database, truths)
     started = time.monotonic()
@@ -400,7 +420,7 @@ def pipeline(work: Path, n: int, workers: int, gen_workers: int) -> dict:
     sensor_tick = (time.monotonic() - started, len(changes))
     print("ogi run again, nothing changed …", file=sys.stderr, flush=True)
     warm_up["unchanged"] = 0.0  # it reads no file
-    unchanged = ogi_run(raw, warehouse, workers, work / f"run-{n}-unchanged.log")
+    unchanged = ogi_run(raw, warehouse, workers, work / f"run-{n}-unchanged.log", memory_every)
     parsed = incremental.find(PARSED)
     parsed_full = full.find(PARSED)
     ingest_line = incremental.find(INGEST)
@@ -455,6 +475,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="passes over the parse corpus (median, min, max)")
     parser.add_argument("--profile", type=int, default=0, metavar="TOP",
                         help="also profile parse_report (cProfile) and print the TOP modules and functions")
+    parser.add_argument("--memory-every", type=float, default=1.0, metavar="SECONDS",
+                        help="sample the run's memory every SECONDS (default 1; 0: not at all). Sampling costs "
+                             "CPU the run then lacks: every 0.2 s made a full run at 100,000 13-18 s slower")
     parser.add_argument("--work", default="/tmp/ogi-benchmark", help="corpora, warehouses and run logs")
     parser.add_argument("--gen-workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--instructions", type=int, default=0, metavar="N",
@@ -506,7 +529,7 @@ def main() -> int:
                   f"{r.exact_consistent_reports:,} of {r.consistent_reports:,} | {files:,} |")
         sys.stdout.flush()
 
-    results = [pipeline(work, n, args.workers, args.gen_workers) for n in sizes]
+    results = [pipeline(work, n, args.workers, args.gen_workers, args.memory_every) for n in sizes]
     if not results:
         return 0
     stage_names = [name for name, _ in STAGE_ENDS] + [LAST_STAGE]
@@ -514,9 +537,9 @@ def main() -> int:
           "then nothing new\n")
     print("Wall seconds; stage times run from the previous stage's last line to this one's, so they include "
           "the start-up of that stage's processes.\n")
-    print("| files | run | reading raw/ just before (s) | wall s | peak PSS of the tree (MiB) | max RSS of one process (MiB) | parsed | "
-          + " | ".join(stage_names) + " |")
-    print("|---:|---|---:|---:|---:|---:|---|" + "---:|" * len(stage_names))
+    print("| files | run | reading raw/ just before (s) | wall s | peak PSS of the tree (MiB) | CPU s of sampling it | "
+          "max RSS of one process (MiB) | parsed | " + " | ".join(stage_names) + " |")
+    print("|---:|---|---:|---:|---:|---:|---:|---|" + "---:|" * len(stage_names))
     for r in results:
         for kind in RUN_KINDS:
             run: RunResult = r[kind]
@@ -524,9 +547,9 @@ def main() -> int:
             parsed = {"full": r["parsed_full"], "incremental": f"{r['parsed_new']} of {r['read_new']} read"}.get(
                 kind, "0 read")
             outcome = "" if run.returncode == 0 else f" (FAILED, exit {run.returncode})"
-            print(f"| {files} | {kind}{outcome} | {r['warm_up'][kind]:.1f} | {run.wall:.1f} | {run.peak_mb():,.0f} | {run.max_rss_mb:,.0f} | {parsed} | "
+            print(f"| {files} | {kind}{outcome} | {r['warm_up'][kind]:.1f} | {run.wall:.1f} | {run.peak_mb():,.0f} | {run.sampler_cpu:.1f} | {run.max_rss_mb:,.0f} | {parsed} | "
                   + " | ".join(f"{run.seconds(name):.1f}" for name in stage_names) + " |")
-    print("\nPeak memory by stage: PSS summed over the process tree (MiB, sampled every 0.2 s):\n")
+    print(f"\nPeak memory by stage: PSS summed over the process tree (MiB, sampled every {args.memory_every:g} s):\n")
     print("| files | run | " + " | ".join(stage_names) + " |")
     print("|---:|---|" + "---:|" * len(stage_names))
     for r in results:
