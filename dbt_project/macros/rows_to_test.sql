@@ -9,6 +9,6 @@
     {%- if untested_reports_in is none or flags.FULL_REFRESH -%}
         {{ model }}
     {%- else -%}
-        (select * from {{ model }} where {{ untested_reports_in }} in (select sha256 from {{ untested }}))
+        (select * from {{ model }} where {{ in_keys_of(untested_reports_in, 'select sha256 from ' ~ untested) }})
     {%- endif -%}
 {%- endmacro %}
