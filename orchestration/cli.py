@@ -16,6 +16,11 @@ os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .step_processes import start_step_server, use_directories
+
+    if args.workers > 1:  # before importing Dagster (below): both loads then run at once
+        use_directories(Path(args.raw), Path(args.warehouse))
+        start_step_server()
     from .lib.paths import WarehouseLayout
     from .lib.summary import summarize
     from .runner import RunLockedError, run_pipeline

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import dagster as dg
 
-from .defs.executors import STEP_SERVER_PRELOAD, multiprocess_execution
+from .defs.executors import multiprocess_execution
 from .event_log import event_log_storage
-from .lib.paths import RAW_DIR_ENV, WAREHOUSE_DIR_ENV, WarehouseLayout
+from .lib.paths import WarehouseLayout
+from .step_processes import step_server, use_directories
 
 
 # The run's Dagster instance is thrown away afterwards; its SQLite event log commits every event
@@ -57,21 +58,6 @@ def warehouse_lock(layout: WarehouseLayout):
             handle.truncate()
 
 
-@contextmanager
-def _step_server():
-    """Start the fork server before this process loads the definitions, so that both imports run
-    at once; stop it after the run, since it keeps the environment (raw and warehouse
-    directories) it started with and a next run in this process may use others."""
-    from multiprocessing import forkserver
-
-    forkserver.set_forkserver_preload(STEP_SERVER_PRELOAD)
-    forkserver.ensure_running()
-    try:
-        yield
-    finally:
-        forkserver._forkserver._stop()  # noqa: SLF001 - the one way to drop its environment
-
-
 def _root_cause(error) -> str:
     """The user's exception, not Dagster's wrapper around it."""
     while error is not None and error.cause is not None:
@@ -99,8 +85,7 @@ def _frozen_heap():
 
 
 def run_pipeline(raw: Path, warehouse_dir: Path, workers: int = 1) -> RunOutcome:
-    os.environ[RAW_DIR_ENV] = str(raw.resolve())
-    os.environ[WAREHOUSE_DIR_ENV] = str(warehouse_dir.resolve())
+    use_directories(raw, warehouse_dir)
     layout = WarehouseLayout(warehouse_dir.resolve())
     with warehouse_lock(layout), tempfile.TemporaryDirectory(prefix="ogi-dagster-", dir=INSTANCE_TMP) as home:
         overrides = {"event_log_storage": event_log_storage(str(Path(home) / "history" / "runs"))}
@@ -114,7 +99,8 @@ def run_pipeline(raw: Path, warehouse_dir: Path, workers: int = 1) -> RunOutcome
                         run_config=run_config, instance=instance, raise_on_error=False)
             else:
                 run_config["execution"] = multiprocess_execution(max_concurrent=workers)
-                with _step_server():
+                # Already running if `ogi run` started it; started here before the definitions load.
+                with step_server():
                     result = dg.execute_job(dg.reconstructable(_pipeline_job), instance, run_config=run_config)
             failed = {e.step_key: _root_cause(e.step_failure_data.error)
                       for e in result.all_events if e.is_step_failure}

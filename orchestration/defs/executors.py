@@ -5,7 +5,7 @@ sensor and the schedule launch. And the Dask executor, loaded only by the runs t
 
 import dagster as dg
 
-STEP_SERVER_PRELOAD = ["dagster._core.executor.multiprocess", "orchestration.step_server"]
+from ..step_processes import STEP_SERVER_PRELOAD
 
 
 def multiprocess_execution(**options) -> dict:
