@@ -40,6 +40,15 @@ def test_listing_reads_no_file_and_keeps_the_hashes_of_untouched_files(tmp_path,
     assert (change.files, change.added, change.changed, change.removed) == (3, 1, 0, 0)
 
 
+def test_the_listing_is_in_the_order_of_the_paths_components(tmp_path):
+    # '-' < '.' < '/' in plain string order, which would put a/x.txt after a.txt and a-b/y.txt
+    for rel in ("ab.txt", "a.txt", "a-b/y.txt", "a/x.txt", "a/b/z.txt", ".hidden/skipped.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    listing = ingest.list_raw(tmp_path)
+    assert listing["path"].to_pylist() == ["a/b/z.txt", "a/x.txt", "a-b/y.txt", "a.txt", "ab.txt"]
+
+
 def test_a_shard_reads_each_file_once_and_parses_each_content_once(tmp_path):
     raw = _raw(tmp_path)
     shutil.copy(SEEDS["000"], raw / "copy.txt")

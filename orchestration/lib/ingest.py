@@ -86,7 +86,7 @@ def list_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
                  for path, size, mtime, sha in _rows(previous, "path", "size", "mtime_ns", "sha256") if sha}
     rows = []
     root = raw_dir.resolve()
-    for rel, entry in sorted(_walk(root, ""), key=lambda item: item[0].split("/")):
+    for rel, entry in _walk(root, ""):
         try:
             # Only a link can lead out of raw_dir: the walk itself never enters linked directories.
             if entry.is_symlink():
@@ -112,9 +112,11 @@ def _walk(directory: str | Path, prefix: str):
     """(relative path, DirEntry) of every file, dot-names included (a scraped `..report.txt` is
     still a report); hidden directories (.git, .cache) are tooling and skipped. A link to a
     directory is listed, not followed, so it shows up rejected instead of vanishing.
-    scandir's entries spare a stat per name."""
+    scandir's entries spare a stat per name. In the order of the paths' components, each
+    directory's names sorted (sorting all paths by their split components took 0.4 s of 1.3 at
+    101,000 files)."""
     try:
-        entries = list(os.scandir(directory))
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except OSError:
         return
     for entry in entries:
