@@ -465,6 +465,9 @@ def test_an_incremental_build_tests_new_rows_until_they_pass(pipeline, tmp_path)
         failed = _dbt(warehouse, "build")
         assert failed.returncode == 1
         assert "FAIL 1 unique_combination_stg_parsed_values_sha256__key" in failed.stdout, failed.stdout
+    # The untested reports written out as constants, which DuckDB applies at the table scans
+    assert f"'{twin}'" in _compiled_uniqueness_test(warehouse)
+    assert "int_untested_reports" not in _compiled_uniqueness_test(warehouse)
     with duckdb.connect(str(warehouse / "warehouse.duckdb")) as con:
         con.execute("""delete from landing.parsed_values where rowid in
             (select max(rowid) from landing.parsed_values where sha256 = ? group by key having count(*) > 1)""", [twin])
@@ -474,3 +477,11 @@ def test_an_incremental_build_tests_new_rows_until_they_pass(pipeline, tmp_path)
     with duckdb.connect(str(warehouse / "warehouse.duckdb"), read_only=True) as con:
         assert con.execute("select count(*) from intermediate.int_tested_reports where sha256 = ?",
                            [twin]).fetchone() == (1,)
+    # SQL for people to read (dbt compile, docs) keeps the subquery, not one build's hashes
+    assert _dbt(warehouse, "compile", "--select", "stg_parsed_values").returncode == 0
+    assert "int_untested_reports" in _compiled_uniqueness_test(warehouse)
+
+
+def _compiled_uniqueness_test(warehouse: Path) -> str:
+    [sql] = (warehouse / "dbt" / "compiled").rglob("unique_combination_stg_parsed_values_sha256__key*.sql")
+    return sql.read_text(encoding="utf-8")
