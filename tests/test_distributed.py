@@ -17,14 +17,18 @@ def parse_on_dask_job():
     return defs.resolve_job_def("ogi_parse_on_dask")
 
 
-def test_parse_stage_on_a_local_dask_cluster(tmp_path, monkeypatch):
+def _samples_in_raw(tmp_path, monkeypatch, min_files_per_shard: int) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
     for path in SEEDS.values():
         shutil.copy(path, raw / path.name)
     monkeypatch.setenv(RAW_DIR_ENV, str(raw))
     monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(tmp_path / "warehouse"))
-    monkeypatch.setenv(MIN_FILES_PER_SHARD_ENV, "1")  # five files, spread over five shards
+    monkeypatch.setenv(MIN_FILES_PER_SHARD_ENV, str(min_files_per_shard))
+
+
+def test_parse_stage_on_a_local_dask_cluster(tmp_path, monkeypatch):
+    _samples_in_raw(tmp_path, monkeypatch, min_files_per_shard=1)  # five files, spread over five shards
     run_config = {"execution": {"config": {"cluster": {"local": {"n_workers": 2, "threads_per_worker": 1}}}}}
     (tmp_path / "dagster").mkdir()
     with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
@@ -49,13 +53,7 @@ def test_small_increments_use_fewer_shards(monkeypatch):
 def test_shard_steps_without_files_are_skipped(tmp_path, monkeypatch):
     from orchestration.definitions import defs
 
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for path in SEEDS.values():
-        shutil.copy(path, raw / path.name)
-    monkeypatch.setenv(RAW_DIR_ENV, str(raw))
-    monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(tmp_path / "warehouse"))
-    monkeypatch.setenv(MIN_FILES_PER_SHARD_ENV, "2")  # five files, three shards
+    _samples_in_raw(tmp_path, monkeypatch, min_files_per_shard=2)  # five files, three shards
     job = defs.resolve_job_def("ogi_pipeline")
     ingestion = [dg.AssetKey("raw_report_files"), dg.AssetKey("parsed_reports")]
     with dg.instance_for_test() as instance:
