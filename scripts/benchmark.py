@@ -568,16 +568,8 @@ def main() -> int:
             outcome = "" if run.returncode == 0 else f" (FAILED, exit {run.returncode})"
             print(f"| {files} | {kind}{outcome} | {r['warm_up'][kind]:.1f} | {run.wall:.1f} | {run.peak_mb():,.0f} | {run.sampler_cpu:.1f} | {run.max_rss_mb:,.0f} | {parsed} | "
                   + " | ".join(f"{run.seconds(name):.1f}" for name in stage_names) + " |")
-    print(f"\nPeak memory by stage: PSS summed over the process tree (MiB, sampled every {args.memory_every:g} s):\n")
-    print("| files | run | " + " | ".join(stage_names) + " |")
-    print("|---:|---|" + "---:|" * len(stage_names))
-    for r in results:
-        for kind in RUN_KINDS:
-            run = r[kind]
-            files = r["n"] if kind == "full" else r["n"] + r["added_files"]
-            peaks = {name: run.peak_mb(start, end) for name, start, end in run.stages}
-            print(f"| {files} | {kind} | " + " | ".join(f"{peaks.get(name, float('nan')):,.0f}" for name in stage_names)
-                  + " |")
+    if args.memory_every > 0:
+        print_peaks_by_stage(results, stage_names, args.memory_every)
     print("\nPublished values against the truth (`published_against_truth`): every value the generator "
           "wrote for the files whose report is published, by whether the report's identities hold as "
           "written:\n")
@@ -608,6 +600,19 @@ def main() -> int:
                 if r[kind].returncode and line.startswith("ogi run:") and "→" not in line:
                     print(f"  - {kind} run: {line}")
     return 0
+
+
+def print_peaks_by_stage(results: list[dict], stage_names: list[str], every: float) -> None:
+    print(f"\nPeak memory by stage: PSS summed over the process tree (MiB, sampled every {every:g} s):\n")
+    print("| files | run | " + " | ".join(stage_names) + " |")
+    print("|---:|---|" + "---:|" * len(stage_names))
+    for r in results:
+        for kind in RUN_KINDS:
+            run = r[kind]
+            files = r["n"] if kind == "full" else r["n"] + r["added_files"]
+            peaks = {name: run.peak_mb(start, end) for name, start, end in run.stages}
+            print(f"| {files} | {kind} | " + " | ".join(f"{peaks.get(name, float('nan')):,.0f}" for name in stage_names)
+                  + " |")
 
 
 def _repeats(walls: list[float]) -> str:
