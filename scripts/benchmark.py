@@ -310,8 +310,8 @@ def ogi_run(raw: Path, warehouse: Path, workers: int, log: Path, memory_every: f
     done = threading.Event()
     sampler_cpu: list[float] = []
     sampler = threading.Thread(target=_sample_tree, args=(proc.pid, started, memory_every, samples, sampler_cpu, done),
-                               daemon=True)
-    if memory_every > 0:
+                               daemon=True) if memory_every > 0 else None
+    if sampler:
         sampler.start()
     with log.open("w", encoding="utf-8") as out:  # written as it comes, to follow a long run
         for line in proc.stdout:
@@ -322,7 +322,7 @@ def ogi_run(raw: Path, warehouse: Path, workers: int, log: Path, memory_every: f
     wall = time.monotonic() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     done.set()
-    if memory_every > 0:
+    if sampler:
         sampler.join()
     return RunResult(wall, proc.returncode, usage.ru_maxrss / 1024, samples, sum(sampler_cpu),
                      _stages(lines, wall), lines)
@@ -335,29 +335,20 @@ def _sample_tree(pid: int, started: float, every: float, samples: list[tuple[flo
     seconds of a full run at 100,000 and made it 13-18 s slower (BENCHMARKS.md)."""
     begun = time.thread_time()
     try:
-        _sample_tree_until(pid, started, every, samples, done)
-    finally:
-        cpu.append(time.thread_time() - begun)
-
-
-def _sample_tree_until(pid: int, started: float, every: float, samples: list[tuple[float, int]],
-                       done: threading.Event) -> None:
-    try:
         root = psutil.Process(pid)
-    except psutil.NoSuchProcess:
-        return
-    while not done.wait(every):
-        total = 0
-        try:
+        while not done.wait(every):
+            total = 0
             for p in [root, *root.children(recursive=True)]:
                 try:
                     # PSS: pages shared between processes (forked, mapped libraries) counted once
                     total += p.memory_full_info().pss
                 except (psutil.NoSuchProcess, psutil.AccessDenied):
                     pass
-        except psutil.NoSuchProcess:
-            return
-        samples.append((time.monotonic() - started, total))
+            samples.append((time.monotonic() - started, total))
+    except psutil.NoSuchProcess:  # the run has ended
+        pass
+    finally:
+        cpu.append(time.thread_time() - begun)
 
 
 def _stages(lines: list[tuple[float, str]], wall: float) -> list[tuple[str, float, float]]:

@@ -9,14 +9,15 @@
 #}
 {% macro in_keys_of(column, query, limit=10000) -%}
     {%- set ask = execute and flags.WHICH in ('build', 'test', 'run') -%}
-    {%- set n = run_query("select count(*) from (" ~ query ~ ")").columns[0].values()[0] if ask -%}
-    {%- if not ask or n > limit -%}
+    {#- one key more than the limit tells that there are too many, in one query -#}
+    {%- set keys = run_query("select * from (" ~ query ~ ") limit " ~ (limit + 1)).columns[0].values() if ask -%}
+    {%- if not ask or keys | length > limit -%}
         {{ column }} in ({{ query }})
-    {%- elif n == 0 -%}
+    {%- elif not keys -%}
         false
     {%- else -%}
         {{ column }} in (
-            {%- for key in run_query(query).columns[0].values() -%}
+            {%- for key in keys -%}
                 '{{ key | replace("'", "''") }}'{{ ', ' if not loop.last }}
             {%- endfor -%})
     {%- endif -%}

@@ -9,6 +9,7 @@ from ...lib.inputs import publication_inputs
 from ...lib.landing import LANDING_TABLES, landed_inputs, load_landing
 from ...lib.paths import raw_dir, warehouse
 from ...lib.publish import standing_publication
+from ..executors import skips_steps
 
 # The parse stage fans out to at most a fixed number of shards (by file path), each one step: the
 # multiprocess executor runs them in parallel processes here, a distributed executor (dagster-dask,
@@ -36,8 +37,8 @@ def plan_ingest(context: dg.OpExecutionContext):
     """List raw/ (no file is read here), drop the cache of other parser versions, and deal the files
     to read out to the shards. A shard without files gets no output, so its step is skipped instead
     of starting a process (0.2-0.3 s each); shard 0 always runs, since record_inventory, which
-    takes the shards' results, runs only if at least one of them did. dagster-dask's executor
-    cannot skip a step (it submits every planned one): there, every shard gets its output."""
+    takes the shards' results, runs only if at least one of them did. Under an executor that
+    cannot skip a step (dagster-dask's), every shard gets its output."""
     layout = warehouse()
     listing = ingest.list_raw(raw_dir(), ingest.read_inventory(layout.inventory))
     cache = ingest.ParseCache(layout.parse_cache)
@@ -54,9 +55,9 @@ def plan_ingest(context: dg.OpExecutionContext):
     slices: list[list[str]] = [[] for _ in range(PARSE_SHARDS)]
     for path in todo:
         slices[ingest.shard_of(path, shards)].append(path)
-    skips_steps = context.job_def.executor_def.name != "dask"
+    skipping = skips_steps(context.job_def.executor_def)
     for shard, paths in enumerate(slices):
-        if paths or shard == 0 or not skips_steps:
+        if paths or shard == 0 or not skipping:
             yield dg.Output(paths, f"shard_{shard}")
 
 
