@@ -16,22 +16,24 @@ os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .lib.paths import WarehouseLayout
+    from .run_lock import RunLockedError, refuse_if_locked
     from .step_processes import start_step_server, use_directories
 
-    if args.workers > 1:  # before importing Dagster (below): both loads then run at once
-        use_directories(Path(args.raw), Path(args.warehouse))
-        start_step_server()
-    from .lib.paths import WarehouseLayout
-    from .lib.summary import summarize
-    from .runner import RunLockedError, run_pipeline
-
-    print(f"ogi run: {args.raw} → {args.warehouse}", flush=True)
+    layout = WarehouseLayout(Path(args.warehouse).resolve())
     try:
+        refuse_if_locked(layout)
+        if args.workers > 1:  # before importing Dagster (below): both loads then run at once
+            use_directories(Path(args.raw), Path(args.warehouse))
+            start_step_server()
+        from .lib.summary import summarize
+        from .runner import run_pipeline
+
+        print(f"ogi run: {args.raw} → {args.warehouse}", flush=True)
         outcome = run_pipeline(Path(args.raw), Path(args.warehouse), workers=args.workers)
     except RunLockedError as err:
         print(f"ogi run: {err}", file=sys.stderr)
         return 3
-    layout = WarehouseLayout(Path(args.warehouse).resolve())
     if not outcome.success:
         for step, error in outcome.failed_steps.items():
             print(f"ogi run: step failed: {step}: {error}", file=sys.stderr)

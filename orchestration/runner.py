@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
 import gc
 import os
 import tempfile
@@ -15,6 +14,7 @@ import dagster as dg
 from .defs.executors import multiprocess_execution
 from .event_log import event_log_storage
 from .lib.paths import WarehouseLayout
+from .run_lock import warehouse_lock
 from .step_processes import step_server, use_directories
 
 
@@ -23,39 +23,12 @@ from .step_processes import step_server, use_directories
 INSTANCE_TMP = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 
 
-class RunLockedError(RuntimeError):
-    """Another run holds the warehouse."""
-
-
 @dataclass(frozen=True)
 class RunOutcome:
     success: bool
     published: bool
     failed_steps: dict[str, str]  # step → the error that failed it
     blocked_checks: list[str]
-
-
-@contextmanager
-def warehouse_lock(layout: WarehouseLayout):
-    """One run per warehouse at a time; a second one refuses at once with who holds it."""
-    layout.root.mkdir(parents=True, exist_ok=True)
-    with open(layout.lock, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.seek(0)
-            holder = handle.read().strip() or "unknown"
-            raise RunLockedError(
-                f"another run is using {layout.root} (pid {holder}); wait for it to finish") from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        try:
-            yield
-        finally:
-            handle.seek(0)
-            handle.truncate()
 
 
 def _root_cause(error) -> str:

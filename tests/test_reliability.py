@@ -195,6 +195,23 @@ def test_ogi_parse_into_a_reader_that_stops_early_ends_quietly():
     assert proc.stderr.read() == b""  # no traceback
 
 
+def test_a_run_refuses_a_held_warehouse_before_starting_its_step_server(tmp_path, monkeypatch, capsys):
+    from orchestration import cli, step_processes
+    from orchestration.lib.paths import WarehouseLayout
+    from orchestration.run_lock import warehouse_lock
+
+    def start_step_server():
+        raise AssertionError("the step server started for a run that is refused")
+
+    monkeypatch.setattr(step_processes, "start_step_server", start_step_server)
+    warehouse = tmp_path / "warehouse"
+    with warehouse_lock(WarehouseLayout(warehouse)):
+        code = cli.main(["run", "--raw", str(tmp_path / "raw"), "--warehouse", str(warehouse), "--workers", "2"])
+    assert code == 3
+    assert f"another run is using {warehouse} (pid {os.getpid()})" in capsys.readouterr().err
+    assert not (warehouse / "warehouse.duckdb").exists()
+
+
 def test_a_second_concurrent_run_refuses_with_a_clear_message(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
