@@ -4,10 +4,11 @@
   `column in (select …)` computes the whole view and filters it afterwards (a test on
   fct_report_values with 1,000 untested reports at 100,000: 0.2 s against 0.9 s). Asked only
   when dbt runs the node (build, test, run: it compiles a node after the nodes it refs are
-  built); more keys, and other commands (parse, compile, docs: SQL for people to read), keep the
-  subquery.
+  built); more keys than the var `constant_keys_limit` (10,000), and other commands (parse,
+  compile, docs: SQL for people to read), keep the subquery.
 #}
-{% macro in_keys_of(column, query, limit=10000) -%}
+{% macro in_keys_of(column, query) -%}
+    {%- set limit = var('constant_keys_limit', 10000) | int -%}
     {%- set ask = execute and flags.WHICH in ('build', 'test', 'run') -%}
     {#- one key more than the limit tells that there are too many, in one query -#}
     {%- set keys = run_query("select * from (" ~ query ~ ") limit " ~ (limit + 1)).columns[0].values() if ask -%}
