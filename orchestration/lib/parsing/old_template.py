@@ -706,6 +706,13 @@ def parse_old_table(lines: list[str]) -> Extraction:
 def _place_stretch(rows, templates, row_range, template_range, placed, unplaced) -> None:
     stretch_rows = [rows[k] for k in row_range]
     stretch_templates = [templates[t] for t in template_range]
+    if len(stretch_rows) == len(stretch_templates) and all(map(_is_exact_value_row, stretch_rows, stretch_templates)):
+        # The usual stretch: labels two sections share ((二)被依法纠错数 of 行政复议 and of 行政诉讼),
+        # each on its own row. Each pair scores the most its row can anywhere, so the alignment
+        # would pair them one to one, and each label identifies its row: placed as anchors are.
+        for k, t in zip(row_range, template_range):
+            placed[t] = (k, None)
+        return
     pairs = _align_stretch(stretch_rows, stretch_templates) if stretch_templates else []
     value_rows = [i for i, row in enumerate(stretch_rows) if not row.is_section]
     value_templates = [j for j, tpl in enumerate(stretch_templates) if tpl.key is not None]
@@ -739,6 +746,12 @@ def _place_stretch(rows, templates, row_range, template_range, placed, unplaced)
     for i in value_rows:
         if i not in paired_rows:
             unplaced.append((row_range[i], "no template row fits between its neighbours", None))
+
+
+def _is_exact_value_row(row: _Row, template: _TemplateRow) -> bool:
+    """The row has this value row's label and no other unit (not a section row's: paired with a
+    value row of a like label, a row without unit scores more than with its section row)."""
+    return template.key is not None and row.norm == template.norm and row.unit in (None, template.unit)
 
 
 def _identifies(row: _Row, template: _TemplateRow) -> bool:
