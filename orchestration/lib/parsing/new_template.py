@@ -122,22 +122,35 @@ def _is_prose(line: str) -> bool:
     return not _ROW_END.search(line)
 
 
-def _prose_after(lines: list[str], start: int, limit: int) -> int:
+class _Text:
+    """A report's lines and their joined text, where a search spanning lines runs in C."""
+
+    __slots__ = ("lines", "text", "_lengths")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.text = joined_lines(lines)
+        self._lengths = list(accumulate(map(len, lines), initial=0))  # [i]: length of lines[:i]
+
+    def offset(self, i: int) -> int:
+        """Where line i starts in the text: after lines[:i] and their i newlines."""
+        return self._lengths[i] + i
+
+
+def _prose_after(doc: _Text, start: int, limit: int) -> int:
     """The first prose line after `start`, at most `start + limit` (or the end of the text)."""
-    end = min(len(lines), start + limit)
+    end = min(len(doc.lines), start + limit)
+    text, stop_at = doc.text, doc.offset(end)
     i = start + 1
-    window = 64  # lines joined for one C-level search; most tables end well within the first
     while i < end:
-        stop_at = min(end, i + window)
-        chunk = "\n".join(lines[i:stop_at])
-        stop = chunk.find("。")
+        line_start = doc.offset(i)
+        stop = text.find("。", line_start, stop_at)
         if stop < 0:
-            i, window = stop_at, window * 4
-            continue
-        j = i + chunk.count("\n", 0, stop)
-        if _is_prose(lines[j]):
-            return j
-        i = j + 1
+            break
+        i += text.count("\n", line_start, stop)
+        if _is_prose(doc.lines[i]):
+            return i
+        i += 1
     return end
 
 
@@ -177,16 +190,17 @@ def _decide(scan: _Scan) -> tuple[str | None, str]:
 
 def parse_new_tables(lines: list[str], template: str) -> Extraction:
     scan = _scan(lines)
+    doc = _Text(lines)
     out = Extraction()
     template_from_tables, why = _decide(scan)
     if template_from_tables and template_from_tables != template:
         out.issues.append(Issue("template_mismatch", f"parsed as {template}, but the tables say {why}"))
-    t3_row = next((i for i in scan.at.get("t3", ()) if _values_near(lines, i)), None)
+    t3_row = next((i for i in scan.at.get("t3", ()) if _values_near(doc, i)), None)
     t3_start = t3_row
     if t3_row is not None:
         # The header lines above the first row belong to the region: from the section heading on.
         heading = max((h for h in scan.at.get("t3_heading", ()) if h < t3_row), default=None)
-        if heading is not None and _prose_after(lines, heading, _MAX_TABLE_LINES) >= t3_row:
+        if heading is not None and _prose_after(doc, heading, _MAX_TABLE_LINES) >= t3_row:
             t3_start = heading + 1
     t2_start = scan.first("t2")
     if t2_start is not None and t3_start is not None and t2_start >= t3_start:
@@ -194,20 +208,20 @@ def parse_new_tables(lines: list[str], template: str) -> Extraction:
     t4_start = scan.first("t4", max(x for x in (t3_row, t2_start, -1) if x is not None))
 
     if t2_start is not None:
-        t2_end = min(x for x in (_prose_after(lines, t2_start, _MAX_TABLE_LINES), t3_start, t4_start,
+        t2_end = min(x for x in (_prose_after(doc, t2_start, _MAX_TABLE_LINES), t3_start, t4_start,
                                  scan.first("t3_heading", t2_start)) if x is not None)
         read_t2(lines, t2_start, t2_end, template, out)
     else:
         out.issues.append(Issue("table_not_found", "表二 (主动公开政府信息情况) not found"))
 
     if t3_row is not None:
-        t3_end = min(x for x in (_prose_after(lines, t3_row, _MAX_TABLE_LINES), t4_start) if x is not None)
+        t3_end = min(x for x in (_prose_after(doc, t3_row, _MAX_TABLE_LINES), t4_start) if x is not None)
         read_t3(lines, t3_start, t3_end, template, out)
     else:
         out.issues.append(Issue("table_not_found", "表三 (收到和处理政府信息公开申请情况) not found"))
 
     if t4_start is not None:
-        read_t4(lines, t4_start, _t4_end(lines, t4_start), template, out)
+        read_t4(lines, t4_start, _t4_end(doc, t4_start), template, out)
     else:
         out.issues.append(Issue("table_not_found", "表四 (行政复议、行政诉讼情况) not found"))
 
@@ -215,16 +229,17 @@ def parse_new_tables(lines: list[str], template: str) -> Extraction:
     return out
 
 
-def _values_near(lines: list[str], i: int) -> bool:
+def _values_near(doc: _Text, i: int) -> bool:
     """A table line, not a heading in the prose: numbers follow before any prose does."""
-    return any(map(has_value_cell, lines[i:_prose_after(lines, i - 1, _MAX_HEADER_LINES)]))
+    return any(map(has_value_cell, doc.lines[i:_prose_after(doc, i - 1, _MAX_HEADER_LINES)]))
 
 
-def _t4_end(lines: list[str], start: int) -> int:
-    end = _prose_after(lines, start, _MAX_T4_LINES)
-    text = "\n".join(lines[start + 1 : end])
-    m = _SECTION_AFTER_T4.search(text)
-    return end if m is None else start + 1 + text.count("\n", 0, m.start())
+def _t4_end(doc: _Text, start: int) -> int:
+    end = _prose_after(doc, start, _MAX_T4_LINES)
+    first = doc.offset(start + 1)
+    # the text of lines[start + 1 : end], without the newline after it
+    m = _SECTION_AFTER_T4.search(doc.text, first, max(first, doc.offset(end) - 1))
+    return end if m is None else start + 1 + doc.text.count("\n", first, m.start())
 
 
 # ---------------------------------------------------------------- 六、其他需要报告的事项
