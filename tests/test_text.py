@@ -414,6 +414,15 @@ def test_t2s_matches_opencc():
     assert to_simplified(text) == OpenCC("t2s").convert(strip_pinyin(text))
     sample = "一目瞭然,乾隆年間,於是發現檔案館裡的資料"
     assert to_simplified(sample) == OpenCC("t2s").convert(sample)
+    beyond_bmp = "關於\U0002005e"  # converted with another table
+    assert to_simplified(beyond_bmp) == OpenCC("t2s").convert(beyond_bmp) == "关于\U0002003e"
+
+
+def test_traditional_only_character_beyond_the_bmp_marks_its_line():
+    text = "某某县财政局2018年政府信息公开工作年度报告\n显著提升\n联系人:\U0002005e三\n"
+    doc = load_document(text.encode("utf-8"))
+    assert doc.lines == ["某某县财政局2018年政府信息公开工作年度报告", "显著提升", "联系人:\U0002003e三"]
+    assert [note.message for note in doc.notes] == ["traditional characters converted to simplified (1 lines)"]
 
 
 # --- a generated corpus: every layout, encoding and variant ----------------------------------------

@@ -133,6 +133,10 @@ def _translation_table(mapping: dict[str, str]) -> str:
 
 _T2S_CHARS = {k: v for k, v in _opencc_dict("TSCharacters.txt").items() if k != v}
 _T2S = _translation_table(_T2S_CHARS)
+# The same for text within the BMP (almost all): as a list of code points, 40% faster to translate
+# with, as a string's item is a new one-character string each time, and a third of the whole
+# table's size (its items are int objects).
+_T2S_BMP = list(map(ord, _T2S[:0x10000]))
 # Characters that only occur in traditional text: a t2s key outside GB2312 (the simplified
 # character set). Keys inside it (乾, 著, 於 …) are also ordinary simplified characters.
 _TRADITIONAL_ONLY = frozenset(k for k in _T2S_CHARS if not _in_gb2312(k))
@@ -749,9 +753,10 @@ def strip_pinyin(text: str) -> str:
 
 
 def _t2s(text: str) -> str:
+    table = _T2S if _BEYOND_BMP.search(text) else _T2S_BMP
     parts = _T2S_PHRASE.split(text)
     # split() puts the matched phrases at odd indexes
-    return "".join(_T2S_PHRASES[p] if i % 2 else p.translate(_T2S) for i, p in enumerate(parts))
+    return "".join(_T2S_PHRASES[p] if i % 2 else p.translate(table) for i, p in enumerate(parts))
 
 
 def _mirror_word(m: re.Match) -> str:
