@@ -14,6 +14,7 @@ parser's changes since 19:39 were held to their output). Exit 1 when some file d
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -63,12 +64,11 @@ def _run(tree: Path, *args: str) -> None:
 
 
 def _dump(file_list: Path, out: Path) -> int:
-    from orchestration.lib.parsing import parse_file
+    """`ogi parse` itself, of the tree first on the path: one line of JSON per file, in order."""
+    from orchestration.cli import main as ogi
 
-    with open(out, "w", encoding="utf-8") as dump:
-        for name in file_list.read_text(encoding="utf-8").splitlines():
-            dump.write(json.dumps(parse_file(name).to_dict(), ensure_ascii=False) + "\n")
-    return 0
+    with open(out, "w", encoding="utf-8") as dump, contextlib.redirect_stdout(dump):
+        return ogi(["parse", *file_list.read_text(encoding="utf-8").splitlines()])
 
 
 def _compare(names: list[str], base: Path, changed: Path, base_name: str) -> int:
