@@ -205,7 +205,7 @@ def _year(text: str) -> int | None:
         return header
     # 2018年度 anywhere; a report also plans the next year (2019年度工作计划), so the most said,
     # and of equally said ones the earlier, is the report year.
-    years = Counter()
+    years: Counter[int] = Counter()
     pos = text.find("年度")
     while pos != -1:
         digits = _digits_before(text, pos)
@@ -219,9 +219,9 @@ def _year(text: str) -> int | None:
     return min(years, key=lambda y: (-years[y], y))
 
 
-def _sentence_years(text: str) -> Counter:
+def _sentence_years(text: str) -> Counter[int]:
     """Years that start a line as `2018年,` (`2018年,我局…`)."""
-    years = Counter()
+    years: Counter[int] = Counter()
     pos = text.find("年,")
     while pos != -1:
         digits = _digits_before(text, pos)
@@ -241,8 +241,8 @@ def _filled_by(text: _Text) -> _Name | None:
         return None
     name = _Name(line, *m.span("agency"))
     office = _GOVERNMENT_OFFICE.fullmatch(m.group("agency"))
-    subject = office and _prose_subject(text)
-    if subject:
+    subject = _prose_subject(text) if office else None
+    if office and subject:
         said = text.doc.lines[subject.line][subject.start:subject.end]
         if said in (office.group("place"), office.group("government"), office.group("place") + "人民政府"):
             name.end = name.start + office.end("government")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import combinations
+from typing import Any, cast
 
 from .cells import ZERO_MARKS, is_value_cell, parse_cell
 from .model import Number
@@ -265,7 +266,7 @@ def _label_of(parts: list[str], piped: bool) -> tuple[str | None, ...] | None:
     if any(c is not None and is_value(c) for c in label):
         return None
     if not piped and len(label) > 1:
-        label = ["".join(label)]  # PDF text: spaces inside one label
+        return ("".join(cast("list[str]", label)),)  # PDF text: spaces inside one label
     return tuple(label)
 
 
@@ -294,8 +295,8 @@ _DASHED, _PAGE_NUMBER = 1, 2
 
 
 @lru_cache(maxsize=_LINE_CACHE)  # zero rows, labels and header lines recur in most reports
-def _line_plan(line: str) -> tuple[int | None, int, tuple | None, tuple | int | None]:
-    """(page test or None, how, and what segments() needs for it) of one line."""
+def _line_plan(line: str) -> tuple[int | None, int, Any, Any]:
+    """(page test or None, how, and what segments() needs for it, which depends on how) of one line."""
     check = None
     if "|" not in line:
         if not line.strip():

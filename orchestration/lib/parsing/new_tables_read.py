@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from typing import cast
 
 from ..metrics import APPLICANT_COLUMNS, T3_COLUMNS, T4_BLOCKS, T4_OUTCOMES, metrics_for, t3_rows
 from .cells import PLAIN_CELLS, CellError
 from .identities import Rule, evaluate, rules_for
-from .model import SOURCE_SPLIT_BY_IDENTITY, SOURCE_TABLE, Extraction, Issue, Provenance, provenance_of
+from .model import SOURCE_SPLIT_BY_IDENTITY, SOURCE_TABLE, Extraction, Issue, Number, Provenance, provenance_of
 from .new_tables_layout import CJK_CHAR, Segment, fused_candidates, read_value, segments
 
 # ---------------------------------------------------------------- 表三
@@ -128,7 +130,10 @@ def _row_label_start(label: str) -> int:
     last = None
     for last in _HEADER_WORD.finditer(label):
         pass
-    return 0 if last is None else _HEADER_TAIL.match(label, last.end()).end()
+    if last is None:
+        return 0
+    tail = _HEADER_TAIL.match(label, last.end())  # it matches, if only the empty string
+    return tail.end() if tail else last.end()
 
 
 @lru_cache(maxsize=4096)  # labels repeat from report to report
@@ -192,16 +197,16 @@ def read_t3(lines: list[str], start: int, end: int, template: str, out: Extracti
         return
     width = len(layout)
     fused: list[tuple[str, Segment, int | None]] = []
-    for row, (seg, at) in found.items():
+    for row, (seg, keyword_at) in found.items():
         cells = seg.fit(width)
         if cells is None and len(seg.trimmed) > width:
             out.issues.append(Issue(
                 "extra_cells", f"表三 {row} (line {seg.line + 1}): {len(seg.trimmed)} cells for "
                 f"{width} columns; not read", f"t3.{row}"))
         elif cells is None or (len(seg.trimmed) < width and _could_be_fused(seg, width)):
-            fused.append((row, seg, at))
+            fused.append((row, seg, keyword_at))
         else:
-            _put_row(out, template, row, seg, at, layout, cells,
+            _put_row(out, template, row, seg, keyword_at, layout, cells,
                      _join(how, _order_note(seg)) if row in placed_by_order else how)
     _split_rows(out, template, fused, layout)
     _check_order_placement(out, template, placed_by_order)
@@ -264,7 +269,7 @@ def _t3_layout(found, out) -> tuple[tuple[str, ...] | None, str]:
     if "小计商业" in header:
         return _LAYOUT_SUBTOTAL_BEFORE, "8 columns, 小计 placed by header"
     # Otherwise the rows' sums: a row fitting one placement only is a vote for it.
-    votes = Counter()
+    votes: Counter[tuple[str, ...]] = Counter()
     for seg, _ in found.values():
         a = _subtotal_consistent(seg.trimmed, _LAYOUT_SUBTOTAL_AFTER)
         b = _subtotal_consistent(seg.trimmed, _LAYOUT_SUBTOTAL_BEFORE)
@@ -295,9 +300,13 @@ def _subtotal_consistent(cells: list[str | None], layout: tuple[str, ...], value
         values = _plain_values(cells)
     if values is None:
         try:
-            values = list(map(read_value, cells))
+            values = list(map(read_value, cast("list[str]", cells)))  # no None: tested above
         except CellError:
             return False
+    return _subtotal_adds_up(values, layout)
+
+
+def _subtotal_adds_up(values: Sequence[Number], layout: tuple[str, ...]) -> bool:
     natural, orgs, subtotal, total = _subtotal_columns(layout)
     organisations = sum(map(values.__getitem__, orgs))
     return values[subtotal] == organisations and values[total] == values[natural] + organisations
@@ -318,7 +327,7 @@ def _could_be_fused(seg: Segment, width: int) -> bool:
 def _put_row(out, template, row, seg, at, layout, cells, how) -> None:
     keys, note = _row_plan(row, layout, how)
     values = _put_cells(out, template, keys, cells, _provenance(seg, at, SOURCE_TABLE, note))
-    if layout is not _LAYOUT_7 and None not in cells and not _subtotal_consistent(cells, layout, values):
+    if _SUBTOTAL in layout and None not in cells and not _subtotal_consistent(cells, layout, values):
         out.issues.append(Issue(
             "subtotal_mismatch", f"表三 {row}: 法人或其他组织 小计 column is not the sum of the five "
             f"organisation columns (line {seg.line + 1})", f"t3.{row}"))
@@ -348,7 +357,7 @@ def _split_rows(out, template, fused, layout) -> None:
     keys_of = {row: _row_keys(row, layout) for row, _, _ in fused}
 
     def structural(values: tuple[int, ...]) -> bool:
-        return _SUBTOTAL not in layout or _subtotal_consistent(values, layout, values)
+        return _SUBTOTAL not in layout or (len(values) == len(layout) and _subtotal_adds_up(values, layout))
 
     pending = fused
     while pending:
@@ -369,10 +378,10 @@ def _split_rows(out, template, fused, layout) -> None:
                     out.put(key, value, provenance)
         if len(unresolved) == len(pending):
             for row, seg, _, why in unresolved:
-                tokens = " ".join(c for c in seg.trimmed if c is not None)
+                shown = " ".join(c for c in seg.trimmed if c is not None)
                 out.issues.append(Issue(
-                    "ambiguous_split", f"表三 {row} (line {seg.line + 1}): {len(tokens.split())} cell(s) "
-                    f"({tokens}) for {len(layout)} columns, cells run together or missing; {why}; not read",
+                    "ambiguous_split", f"表三 {row} (line {seg.line + 1}): {len(shown.split())} cell(s) "
+                    f"({shown}) for {len(layout)} columns, cells run together or missing; {why}; not read",
                     f"t3.{row}"))
             return
         pending = [(row, seg, at) for row, seg, at, _ in unresolved]
@@ -712,7 +721,7 @@ def _put_cells(out: Extraction, template: str, keys, cells, provenance: Provenan
     values = _plain_values(cells)
     if values is not None:
         # Nearly every row: what parse_cell would give, without a step per cell.
-        stored = values
+        stored: Iterable[Number | None] = values
         if None in keys:
             stored, keys = compress(values, keys), compress(keys, keys)
         # item by item: faster than dict.update(zip(...)), which goes through 2-tuples

@@ -180,8 +180,8 @@ def _decide(scan: _Scan) -> tuple[str | None, str]:
         if t2[0] == t3[0]:
             return t2[0], f"{t2[1]}; {t3[1]}"
         return t2[0], f"{t2[1]} (but {t3[1]}: mixed template, 表二 decides)"
-    if t2 or t3:
-        return (t2 or t3)[0], (t2 or t3)[1]
+    if decided := t2 or t3:
+        return decided
     if "t2_2019" in ev:
         return None, f"表二 mixes 2019 ({ev['t2_2019']}) and 2021 ({ev['t2_2021']}) columns and 表三 does not decide"
     if "t3" in scan.at:
@@ -215,7 +215,7 @@ def parse_new_tables(lines: list[str], template: str) -> Extraction:
     else:
         out.issues.append(Issue("table_not_found", "表二 (主动公开政府信息情况) not found"))
 
-    if t3_row is not None:
+    if t3_row is not None and t3_start is not None:
         t3_end = min(x for x in (_prose_after(doc, t3_row, _MAX_TABLE_LINES), t4_start) if x is not None)
         read_t3(lines, t3_start, t3_end, template, out)
     else:
@@ -294,6 +294,6 @@ def _fee_statements(lines: list[str], first: int, last: int, out: Extraction) ->
             continue
         amount = Decimal(m["n"].replace(",", "")) * (10000 if m["unit"] == "万元" else 1)  # 0.07万元 is 700元 exactly
         found.append((amount, span(m), m.group()))
-    if not found and (m := _FEE_NONE.search(text)):
-        found.append((Decimal(0), span(m), m.group()))
+    if not found and (none_collected := _FEE_NONE.search(text)):
+        found.append((Decimal(0), span(none_collected), none_collected.group()))
     return found

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from ..metrics import OLD_SECTION_ROWS, metrics_for
 from .cells import PLAIN_CELLS, ZERO_MARKS, CellError, parse_cell
-from .model import SOURCE_TABLE, Extraction, Issue, joined_lines, provenance_of
+from .model import SOURCE_TABLE, Extraction, Issue, Number, joined_lines, provenance_of
 from .new_tables_layout import is_page_number
 
 # The national table's units, and a few more that local tables read by read_table_rows use.
@@ -172,7 +172,7 @@ def _template() -> tuple[tuple[_TemplateRow, ...], dict[str, int]]:
 def _exact_keys() -> dict[str, str]:
     """Unique normalized label → key, for the template's value rows."""
     templates, unique = _template()
-    return {norm: templates[i].key for norm, i in unique.items() if templates[i].key is not None}
+    return {norm: key for norm, i in unique.items() if (key := templates[i].key) is not None}
 
 
 @lru_cache(maxsize=1)
@@ -296,23 +296,21 @@ def _continues_label_text(open_text: str, fragment: str) -> bool:
             and not _FUSED_CELL.fullmatch(fragment))
 
 
-def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
-    """Cut lines[start:end] into cells and group the cells into observed rows.
+class _CellStream:
+    """Cells in reading order → observed rows (_read_rows)."""
 
-    A line without `|` is one cell (or continues a broken label); a line with `|` is split on it,
-    its first piece closing the cell left open above. A line holding two or more filled cells
-    was a whole row, so the cell after its unit cannot be on the next line.
-    """
-    rows: list[_Row] = []
-    current: _Row | None = None
-    # Rows so far with their number before the unit (`5928` then `条`: no unit column) and after it.
-    # Where the number comes first, a unit without one is a blank value: the row ends there, and
-    # a lost label after it (`??????`) is the next row's, not a bad value cell.
-    order = [0, 0]
+    __slots__ = ("rows", "current", "order")
 
-    def add(text: str, line: int) -> None:
-        nonlocal current
-        row = current
+    def __init__(self) -> None:
+        self.rows: list[_Row] = []
+        self.current: _Row | None = None
+        # Rows so far with their number before the unit (`5928` then `条`: no unit column) and after
+        # it. Where the number comes first, a unit without one is a blank value: the row ends there,
+        # and a lost label after it (`??????`) is the next row's, not a bad value cell.
+        self.order = [0, 0]
+
+    def add(self, text: str, line: int) -> None:
+        row = self.current
         if not text:
             if row is not None and row.expects_value:
                 row.value_slot = (text, line, _BLANK)
@@ -320,19 +318,19 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
             return
         if text in UNITS:
             if row is None or row.unit is not None:
-                row = current = _Row("", line)  # a row whose label is missing
-                rows.append(row)
+                row = self.current = _Row("", line)  # a row whose label is missing
+                self.rows.append(row)
             row.unit, row.unit_line = text, line
             before = row.value_before_unit
             if before is not None and before[2] == _NUMBER:
-                order[0] += 1
+                self.order[0] += 1
             # after `5928` then `条` the row is complete; after `-` then `条` a number may still come
-            row.expects_value = (before is None or before[2] == _DASH) and order[0] <= order[1]
+            row.expects_value = (before is None or before[2] == _DASH) and self.order[0] <= self.order[1]
             return
         kind, fused = (_NUMBER, None) if text.isdigit() else _cell_reading(text)
         if fused is not None:
-            add(fused[0], line)
-            add(fused[1], line)
+            self.add(fused[0], line)
+            self.add(fused[1], line)
             return
         if kind == _TEXT:
             if (row is not None and row.expects_value and len(text) <= 12 and not _ROW_START.match(text)
@@ -340,25 +338,35 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
                 row.value_slot = (text, line, _TEXT)  # text where the value belongs: a bad cell
                 row.expects_value = False
             else:
-                current = _Row(text, line)
-                rows.append(current)
+                row = self.current = _Row(text, line)
+                self.rows.append(row)
             return
         if row is None or (kind == _NUMBER and row.has_number):
             if kind == _DASH:
                 return
-            row = current = _Row("", line)  # a row whose label is missing
-            rows.append(row)
+            row = self.current = _Row("", line)  # a row whose label is missing
+            self.rows.append(row)
         cell = (text, line, kind)
         if row.expects_value:
             row.value_slot = cell
             row.expects_value = False
-            order[1] += kind == _NUMBER
+            self.order[1] += kind == _NUMBER
         if row.unit is None and (row.value_before_unit is None or kind == _NUMBER):
             row.value_before_unit = cell
         if kind == _NUMBER:
             row.has_number = True
         row.cells.append(cell)
 
+
+def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
+    """Cut lines[start:end] into cells and group the cells into observed rows.
+
+    A line without `|` is one cell (or continues a broken label); a line with `|` is split on it,
+    its first piece closing the cell left open above. A line holding two or more filled cells
+    was a whole row, so the cell after its unit cannot be on the next line.
+    """
+    stream = _CellStream()
+    add, rows, order = stream.add, stream.rows, stream.order
     open_text, open_line = "", start
     for i in range(start, end):
         line = lines[i]
@@ -366,14 +374,14 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
             if open_text:
                 add(open_text, open_line)
                 open_text = ""
-            elif current is not None and current.expects_value:
+            elif stream.current is not None and stream.current.expects_value:
                 add("", i)
             continue
         if "|" in line:
-            if not open_text and (whole := _whole_row_cells(line)) and _takes_whole(whole, current, order):
-                current = _whole_row(whole, i)
-                rows.append(current)
-                order[1] += current.has_number
+            if not open_text and (whole := _whole_row_cells(line)) and _takes_whole(whole, stream.current, order):
+                whole_row = stream.current = _whole_row(whole, i)
+                rows.append(whole_row)
+                order[1] += whole_row.has_number
                 continue
             if "---" in line and _MARKDOWN_RULE.fullmatch(line):
                 continue
@@ -382,19 +390,20 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
             fragment = line.strip()
             if fragment.isdigit() and is_page_number(lines, i, end):
                 continue  # the footer of a PDF page, not the value of the row above
-            pieces = _spaced_cells(fragment) if " " in fragment or "\t" in fragment else None
-            if pieces is None:
+            spaced = _spaced_cells(fragment) if " " in fragment or "\t" in fragment else None
+            if spaced is None:
                 if open_text and fragment and _continues_label(open_text, fragment):
                     open_text += fragment
                     continue
                 if open_text:
                     add(open_text, open_line)
-                    if current is not None:
+                    if stream.current is not None:
                         # no `|` after it: text on the next line starts a row, it is no value cell
-                        current.expects_value = False
+                        stream.current.expects_value = False
                 # a blank line ends the cell above (page breaks of PDF text)
                 open_text, open_line = fragment, i
                 continue
+            pieces = spaced
         filled = len(pieces) - pieces.count("")
         first = pieces[0]
         if open_text:
@@ -406,20 +415,17 @@ def _read_rows(lines: list[str], start: int, end: int) -> list[_Row]:
         elif first or filled < 2:  # the leading `|` of a markdown row opens no cell
             add(first, i)
         for piece in pieces[1:-1]:
-            if piece or (current is not None and current.expects_value):
+            if piece or (stream.current is not None and stream.current.expects_value):
                 add(piece, i)
         open_text, open_line = pieces[-1], i
         if filled >= 2:
             if open_text:
                 add(open_text, i)
                 open_text = ""
-            if current is not None:
-                current.expects_value = False
+            if stream.current is not None:
+                stream.current.expects_value = False
     if open_text:
         add(open_text, open_line)
-    # `add` calls itself, a reference cycle: left bound, it would keep every row alive until the
-    # cycle collector's next pass, whose work grows with all it must walk (BENCHMARKS.md)
-    del add
     return rows
 
 
@@ -486,6 +492,7 @@ def _spaced_cells(fragment: str) -> list[str] | None:
         return None
     first, second = cells
     if first is None:
+        assert second is not None  # a unit: value and unit both None returned above
         return [head, second, ""]
     return [head, first, ""] if second is None else [head, second, first, ""]
 
@@ -789,6 +796,7 @@ def _doubt(row: _Row, template: _TemplateRow) -> str | None:
 def _put_value(extraction: Extraction, lines: list[str], row: _Row, template: _TemplateRow,
                unit_column: bool, note: str | None) -> None:
     key = template.key
+    assert key is not None  # only keyed template rows get values
     cell = _value_cell(row, unit_column)
     if cell is None:
         line, raw = row.unit_line, ""
@@ -799,6 +807,7 @@ def _put_value(extraction: Extraction, lines: list[str], row: _Row, template: _T
         text = lines[line].strip()
     else:
         text = " | ".join(filter(None, (row.label, row.unit, raw)))
+    value: Number | None
     if raw in PLAIN_CELLS:  # the common cases, without the general cell rules
         value = PLAIN_CELLS[raw]
     elif raw.isascii() and raw.isdigit():

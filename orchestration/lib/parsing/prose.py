@@ -16,6 +16,7 @@ year, or a sentence that could be about something else gives no value.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from .cells import ZERO_MARKS, CellError, parse_cell
@@ -232,25 +233,25 @@ def _as_number(value: Number) -> Number:
 # Local tables
 
 
-def _table_blocks(lines: list[str]):
+def _table_blocks(lines: list[str]) -> Iterator[tuple[int, int]]:
     """[start, end) of each run of pipe lines, with the short lines between them (one cell a line)."""
-    start = end = None
+    start = end = -1  # no run yet
     for i, line in enumerate(lines):
         if "|" not in line:
             continue
-        if start is None or i - end > _TABLE_GAP or any(len(lines[j]) > _MAX_CELL_LINE for j in range(end, i)):
-            if start is not None:
+        if start < 0 or i - end > _TABLE_GAP or any(len(lines[j]) > _MAX_CELL_LINE for j in range(end, i)):
+            if start >= 0:
                 yield start, end
             start = i
             if line.lstrip().startswith("|") and i and len(lines[i - 1]) <= _MAX_CELL_LINE:
                 start = i - 1  # the first cell sits on the line above its `|`
         end = i + 1
-    if start is not None:
+    if start >= 0:
         yield start, end
 
 
 def _read_local_tables(lines: list[str], extraction: Extraction) -> None:
-    mapped: dict[str, tuple[Number, Provenance]] = {}
+    mapped: dict[str, tuple[Number | None, Provenance]] = {}
     conflicting: set[str] = set()
     matrix_lines: set[int] = set()
 
@@ -341,11 +342,13 @@ def _is_text(cell: str) -> bool:
 @lru_cache(maxsize=4096)  # local-table labels recur from report to report
 def _local_key(label: str) -> str | None:
     match = _LOCAL_LABEL.fullmatch(_LABEL_TAIL.sub("", normalize_label(label)))
-    return _LOCAL_KEY_OF[int(match.lastgroup[1:])] if match else None
+    return _LOCAL_KEY_OF[int(match.lastgroup[1:])] if match and match.lastgroup else None
 
 
-def _local_value(key: str, unit: str | None, raw: str) -> Number:
+def _local_value(key: str, unit: str | None, raw: str) -> Number | None:
     if key != _FEES:
         return parse_cell(raw).value
     amount = parse_cell(raw, decimal=True).value
+    if amount is None:
+        return None
     return _as_number(amount / 10000 if unit == "元" else amount)

@@ -209,7 +209,7 @@ def _find_traditional(error: UnicodeEncodeError) -> tuple[str, int]:
 
 # Encoding to GB2312 runs in C and stops at the first character outside it, which is rare in
 # simplified text: about 50 times faster than set(text) & _TRADITIONAL_ONLY.
-codecs.register_error("ogi-find-traditional", _find_traditional)
+codecs.register_error("ogi-find-traditional", _find_traditional)  # type: ignore[arg-type]  # encoding only
 
 
 def _has_traditional(text: str) -> bool:
@@ -339,14 +339,14 @@ _ENTITY = re.compile(r"&(?:nbsp|amp|lt|gt|quot|#\d+|#x[0-9a-f]+);", re.I)
 # What each tag does to lines; other tags (<span>, <font>, Word's <o:p> …) do nothing. Lower and
 # upper case spellings are listed, other spellings are lowered.
 _BLOCK, _CELL, _ROW, _TABLE, _SKIPPED, _RAW_TEXT = range(6)
-_TAG_KIND = {
+_TAG_KIND: dict[str | None, int] = {
     **dict.fromkeys(
         ["p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "title", "hr", "section",
          "article", "header", "footer", "blockquote", "pre", "dt", "dd", "center"], _BLOCK),
     "td": _CELL, "th": _CELL, "tr": _ROW, "table": _TABLE,
     "iframe": _SKIPPED, "noscript": _SKIPPED, "script": _RAW_TEXT, "style": _RAW_TEXT,
 }
-_TAG_KIND.update({name.upper(): kind for name, kind in _TAG_KIND.items()})
+_TAG_KIND.update({name.upper(): kind for name, kind in _TAG_KIND.items() if name is not None})
 _TAG_KIND[None] = _CELL  # a whole cell (see _WHOLE_CELL): it opens as <td> does
 # Comments and closed script, style, iframe and noscript elements go first, as what they hold may
 # look like tags.
