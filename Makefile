@@ -9,13 +9,24 @@ export DAGSTER_DISABLE_TELEMETRY := 1
 
 .PHONY: setup run test dev docs clean
 
-setup: $(STAMP)
+# The install compiles the parser with mypyc (setup.py); an edited parser is compiled again.
+PARSER_SOURCES := $(wildcard orchestration/lib/parsing/*.py) orchestration/lib/metrics.py setup.py
+PARSER_BUILT := $(VENV)/.parser-built
+SAY_PARSER := $(BIN)/python -c "from orchestration.lib.parsing.compiled import parser_build; print('parser:', parser_build())"
 
-$(STAMP): pyproject.toml
+setup: $(STAMP) $(PARSER_BUILT)
+
+$(STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+	@$(SAY_PARSER)
+	@touch $(STAMP) $(PARSER_BUILT)
+
+$(PARSER_BUILT): $(STAMP) $(PARSER_SOURCES)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@$(SAY_PARSER)
+	@touch $(PARSER_BUILT)
 
 run: setup
 	$(BIN)/ogi run --raw raw --warehouse warehouse
@@ -30,4 +41,4 @@ docs: setup
 	$(BIN)/ogi docs
 
 clean:
-	rm -rf warehouse dbt_project/target dbt_project/logs .dagster_home
+	rm -rf warehouse dbt_project/target dbt_project/logs .dagster_home build orchestration/lib/parsing/_compiled

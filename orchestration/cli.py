@@ -26,10 +26,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         if args.workers > 1:  # before importing Dagster (below): both loads then run at once
             use_directories(Path(args.raw), Path(args.warehouse))
             start_step_server()
+        from .lib.parsing.compiled import parser_build
         from .lib.summary import summarize
         from .runner import run_pipeline
 
-        print(f"ogi run: {args.raw} → {args.warehouse}", flush=True)
+        print(f"ogi run: {args.raw} → {args.warehouse} (parser: {parser_build()})", flush=True)
         outcome = run_pipeline(Path(args.raw), Path(args.warehouse), workers=args.workers)
     except RunLockedError as err:
         print(f"ogi run: {err}", file=sys.stderr)

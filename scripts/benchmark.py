@@ -63,6 +63,7 @@ sys.path.insert(0, str(ROOT))
 from orchestration.lib import ingest  # noqa: E402
 from orchestration.lib.evaluation import PUBLISHED_VERDICTS, evaluate_corpus, published_against_truth  # noqa: E402
 from orchestration.lib.parsing import parse_report  # noqa: E402
+from orchestration.lib.parsing.compiled import parser_build  # noqa: E402
 from orchestration.lib.paths import WarehouseLayout  # noqa: E402
 from orchestration.lib.synthetic import read_truth  # noqa: E402
 from orchestration.lib.synthetic.corpus import TRUTH_FILE, generate_corpus  # noqa: E402
@@ -471,7 +472,8 @@ def machine() -> str:
                             capture_output=True, text=True).stdout.strip() or "unknown"
     return (f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {platform.node()}: {os.cpu_count()} CPUs, {memory:.0f} GiB, "
             f"load average before {load}; Python {platform.python_version()}, dagster {dagster.__version__}, "
-            f"dbt-core {dbt.version.__version__}, duckdb {duckdb.__version__}; project at {commit}")
+            f"dbt-core {dbt.version.__version__}, duckdb {duckdb.__version__}; parser {parser_build()}; "
+            f"project at {commit}")
 
 
 def main() -> int:

@@ -126,8 +126,8 @@ def all_rules() -> tuple[Rule, ...]:
 def evaluate(rule: Rule, values: dict[str, Number | None]) -> Violation | None:
     """The violation, or None when the rule holds or cannot be decided (a key is blank or absent)."""
     try:
-        observed = sum(map(values.__getitem__, rule.lhs))  # type: ignore[arg-type]
-        expected = sum(map(values.__getitem__, rule.rhs))  # type: ignore[arg-type]
+        observed: Number = sum(map(values.__getitem__, rule.lhs))  # type: ignore[arg-type]
+        expected: Number = sum(map(values.__getitem__, rule.rhs))  # type: ignore[arg-type]
     except (KeyError, TypeError):
         return None
     return None if _holds(rule.op, observed, expected) else Violation(rule, observed, expected)
@@ -159,8 +159,9 @@ def check_identities(template: str, values: dict[str, Number | None]) -> list[Vi
     getter, lhs, rhs = _all_at_once(template)
     try:
         cells = getter(values)
-        observed = list(map(sum, map(cells.__getitem__, lhs)))
-        expected = list(map(sum, map(cells.__getitem__, rhs)))
+        # typed: mypy would take sum's result for an int, and mypyc would check that it is one
+        observed: list[Number] = list(map(sum, map(cells.__getitem__, lhs)))
+        expected: list[Number] = list(map(sum, map(cells.__getitem__, rhs)))
     except (KeyError, TypeError):  # a key absent or blank: some rules are undecided
         return [v for rule in rules if (v := evaluate(rule, values)) is not None]
     if max(map(abs, map(sub, observed, expected))) <= _TOLERANCE:
