@@ -63,7 +63,7 @@ sys.path.insert(0, str(ROOT))
 from orchestration.lib import ingest  # noqa: E402
 from orchestration.lib.evaluation import PUBLISHED_VERDICTS, evaluate_corpus, published_against_truth  # noqa: E402
 from orchestration.lib.parsing import parse_report  # noqa: E402
-from orchestration.lib.parsing.compiled import parser_build  # noqa: E402
+from orchestration.lib.parsing.compiled import PURE_PYTHON_ENV, parser_build  # noqa: E402
 from orchestration.lib.paths import WarehouseLayout  # noqa: E402
 from orchestration.lib.synthetic import read_truth  # noqa: E402
 from orchestration.lib.synthetic.corpus import TRUTH_FILE, generate_corpus  # noqa: E402
@@ -190,14 +190,23 @@ def measure_parse(home: Path, repeat: int, profile: Path | None) -> list[tuple[s
     rows.insert(1, ("all files, as a parse shard (read, hash, parse, Parquet chunk)", runs[0].rate(groups)[0],
                     statistics.median(stage_rates), min(stage_rates), max(stage_rates)))
     if profile:
-        _, files = _corpus_files(home)
-        profiler = cProfile.Profile()
-        profiler.enable()
-        for name, data in files:
-            parse_report(data, name)
-        profiler.disable()
-        profiler.dump_stats(str(profile))
+        # cProfile sees nothing inside compiled modules: the profile is of the same parser as Python
+        os.environ[PURE_PYTHON_ENV] = "1"
+        try:
+            _in_fresh_process(_profile_pass, home, profile)
+        finally:
+            del os.environ[PURE_PYTHON_ENV]
     return rows
+
+
+def _profile_pass(home: Path, profile: Path) -> None:
+    _, files = _corpus_files(home)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for name, data in files:
+        parse_report(data, name)
+    profiler.disable()
+    profiler.dump_stats(str(profile))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -253,7 +262,8 @@ def print_profile(path: Path, top: int) -> None:
     for (filename, _, _), (_, _, own, _, _) in stats.stats.items():
         by_module[_module_of(filename)] += own
     total = sum(by_module.values())
-    print(f"\n### Parse profile (cProfile, own time by module; total {total:.1f} s, profiler overhead included)\n")
+    print(f"\n### Parse profile (cProfile, of the parser run as Python; own time by module; total {total:.1f} s, "
+          "profiler overhead included)\n")
     print("| module | own s | share |\n|---|---:|---:|")
     for module, own in sorted(by_module.items(), key=lambda kv: -kv[1])[:top]:
         print(f"| {module} | {own:.2f} | {own / total:.0%} |")
@@ -483,7 +493,7 @@ def main() -> int:
     parser.add_argument("--parse-n", type=int, default=2000, help="files of the parse-throughput corpus")
     parser.add_argument("--repeat", type=int, default=3, help="passes over the parse corpus (median, min, max)")
     parser.add_argument("--profile", type=int, default=0, metavar="TOP",
-                        help="also profile parse_report (cProfile) and print the TOP modules and functions")
+                        help="also profile parse_report run as Python (cProfile) and print the TOP modules and functions")
     parser.add_argument("--memory-every", type=float, default=1.0, metavar="SECONDS",
                         help="sample the run's memory every SECONDS (default 1; 0: not at all). Sampling costs "
                              "CPU the run then lacks: every 0.2 s made a full run at 100,000 13-18 s slower")
