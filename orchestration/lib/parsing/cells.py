@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Final
 
 from .model import Number
 
-ZERO_MARKS = frozenset({"-", "—", "——", "–", "－", "/", "／", "无", "無", "―", "─", "--", "---"})
-_FULLWIDTH = str.maketrans("０１２３４５６７８９．，＋－", "0123456789.,+-")
-_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
-_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
-_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+ZERO_MARKS: Final = frozenset({"-", "—", "——", "–", "－", "/", "／", "无", "無", "―", "─", "--", "---"})
+_FULLWIDTH: Final = str.maketrans("０１２３４５６７８９．，＋－", "0123456789.,+-")
+_NUMBER: Final = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_SPACES: Final = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
+_GROUPED: Final = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
 # The commonest cells (blank as None, zero marks, counts below 1000) → what parse_cell gives them
 # whatever its flags: a dict lookup reads one several times faster.
-PLAIN_CELLS: dict[str | None, int | None] = {None: None, **dict.fromkeys(ZERO_MARKS, 0), **{str(n): n for n in range(1000)}}
+PLAIN_CELLS: Final[dict[str | None, int | None]] = {None: None, **dict.fromkeys(ZERO_MARKS, 0), **{str(n): n for n in range(1000)}}
 
 
 class CellError(ValueError):

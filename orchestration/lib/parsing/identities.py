@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from operator import itemgetter, sub
+from typing import Final
 
 from ..metrics import APPLICANT_COLUMNS, NEW_TEMPLATES, T3_COLUMNS, T4_BLOCKS, t3_outcome_rows, t3_rows
 from .model import Issue, Number
 
-_TOLERANCE = 1e-9
+_TOLERANCE: Final = 1e-9
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Final
 
 from .model import Issue, joined_lines
 from .text import Document, strip_pinyin, to_simplified
@@ -30,46 +31,46 @@ class Metadata:
     issues: list[Issue] = field(default_factory=list)
 
 
-_FIRST_YEAR = 2000  # reports start with the 2008 regulations; older years are not report years
-_NAME = r"[^\s,.;:!?、。“”\"'《》()|>»]"
-_SUBJECT = r"(?:政府信息公开|政务公开|信息公开)"
-_REPORT = r"[^\s,。|]{0,10}?(?:报告|年报)"
-_SUFFIX = r"(?:\s*[_|\-—–].*)?"  # `… 年度报告_商丘市人民政府` (page title of the site)
+_FIRST_YEAR: Final = 2000  # reports start with the 2008 regulations; older years are not report years
+_NAME: Final = r"[^\s,.;:!?、。“”\"'《》()|>»]"
+_SUBJECT: Final = r"(?:政府信息公开|政务公开|信息公开)"
+_REPORT: Final = r"[^\s,。|]{0,10}?(?:报告|年报)"
+_SUFFIX: Final = r"(?:\s*[_|\-—–].*)?"  # `… 年度报告_商丘市人民政府` (page title of the site)
 # In a title the name may hold spaces (`安康市 工信局`); not `>` of a breadcrumb before it.
-_TITLE_NAME = rf"(?:{_NAME}|(?<=\S) (?=\S))"
-_TITLE = (
+_TITLE_NAME: Final = rf"(?:{_NAME}|(?<=\S) (?=\S))"
+_TITLE: Final = (
     re.compile(rf"(?P<agency>{_TITLE_NAME}{{2,40}}?)\s*(?:关于)?\s*(?P<year>\d{{4}})\s*年度?\s*的?"
                rf"{_SUBJECT}{_REPORT}{_SUFFIX}"),
     # `2018年淮北市商务局政府信息公开…报告`, and `2018年政府信息公开工作年度报告` (year only)
     re.compile(rf"(?P<year>\d{{4}})\s*年度?\s*(?P<agency>{_TITLE_NAME}{{0,40}}?)\s*{_SUBJECT}{_REPORT}{_SUFFIX}"),
 )
-_TITLE_LINES = 15
+_TITLE_LINES: Final = 15
 # `向社会公布柞水县2018年政府信息公开年度报告`
-_PROSE_SUBJECT = re.compile(rf"(?:公布|发布|编制|印发)(?P<agency>{_NAME}{{2,30}}?)\d{{4}}年度?{_SUBJECT}")
-_FILLED_BY_LABELS = ("填报单位", "填表单位", "填报机关", "报送单位")
-_FILLED_BY = re.compile(r"\w{4}(?:\([^)]{0,4}\))?:\s*(?P<agency>[^|]+?)\s*(?:\||$|\s\S{2,6}:)")
+_PROSE_SUBJECT: Final = re.compile(rf"(?:公布|发布|编制|印发)(?P<agency>{_NAME}{{2,30}}?)\d{{4}}年度?{_SUBJECT}")
+_FILLED_BY_LABELS: Final = ("填报单位", "填表单位", "填报机关", "报送单位")
+_FILLED_BY: Final = re.compile(r"\w{4}(?:\([^)]{0,4}\))?:\s*(?P<agency>[^|]+?)\s*(?:\||$|\s\S{2,6}:)")
 # `2021年,区经信局扎实推进…`: an agency (named down to its type) as the subject of a sentence
-_SENTENCE_AGENCY = re.compile(
+_SENTENCE_AGENCY: Final = re.compile(
     rf"{_NAME}{{1,20}}?(?:委员会|办公室|人民政府|政府|局|委|办|厅|院|中心|所|站|队|馆|署|会)"
 )
-_NOT_AN_AGENCY_START = frozenset("在按根据对为以从向经由于我本该全各其此今去明")
-_PLACE_LEVELS = "省市县区州旗盟"
-_BARE_PLACE = re.compile(rf"{_NAME}{{1,20}}[{_PLACE_LEVELS}]")
+_NOT_AN_AGENCY_START: Final = frozenset("在按根据对为以从向经由于我本该全各其此今去明")
+_PLACE_LEVELS: Final = "省市县区州旗盟"
+_BARE_PLACE: Final = re.compile(rf"{_NAME}{{1,20}}[{_PLACE_LEVELS}]")
 # Zones named like places are run by a 管委会, not a 人民政府: their bare name is kept.
-_ZONES = ("开发区", "园区", "高新区", "示范区", "试验区", "保税区", "合作区", "风景区", "管理区")
+_ZONES: Final = ("开发区", "园区", "高新区", "示范区", "试验区", "保税区", "合作区", "风景区", "管理区")
 # 柞水县人民政府办公室 compiles the report of 柞水县人民政府
-_GOVERNMENT_OFFICE = re.compile(rf"(?P<government>(?P<place>{_NAME}+?[{_PLACE_LEVELS}])(?:人民)?政府)办公[室厅]")
+_GOVERNMENT_OFFICE: Final = re.compile(rf"(?P<government>(?P<place>{_NAME}+?[{_PLACE_LEVELS}])(?:人民)?政府)办公[室厅]")
 # What precedes 区/县/市 in words that are not place names (全区, 辖区, 按照区政府, 城市 …).
-_NOT_PLACE_END = frozenset("省市县区州全本我该各每其此两几多城社园景辖片山新发范护能贸务街地灾矿校上超股门夜集和及与或的在向对为由经从到至将把等了个")
-_NOT_PLACE = frozenset(
+_NOT_PLACE_END: Final = frozenset("省市县区州全本我该各每其此两几多城社园景辖片山新发范护能贸务街地灾矿校上超股门夜集和及与或的在向对为由经从到至将把等了个")
+_NOT_PLACE: Final = frozenset(
     "按照 根据 依照 依据 关于 对于 通过 围绕 配合 结合 报送 上报 面向 经过 协助 督促 推动 指导 联系 参加"
     " 召开 深入 全面 进行 开展 会同 公布 发布".split()
 )
 # 市北区审计局, 市中区…: the name starts with a whole place whose own name begins with 市/区/县.
-_PLACE_NAMED_START = re.compile(rf"[区县市]{_NAME}{{1,2}}[{_PLACE_LEVELS}]")
-_MIN_PLACE_MENTIONS = 2
-_LONGEST_PLACE = 4  # 乌鲁木齐 (without the level character)
-_SPACES = re.compile(r"\s+")
+_PLACE_NAMED_START: Final = re.compile(rf"[区县市]{_NAME}{{1,2}}[{_PLACE_LEVELS}]")
+_MIN_PLACE_MENTIONS: Final = 2
+_LONGEST_PLACE: Final = 4  # 乌鲁木齐 (without the level character)
+_SPACES: Final = re.compile(r"\s+")
 
 
 class _Text:
@@ -189,7 +190,7 @@ def _table_header_year(text: str) -> int | None:
     return None
 
 
-_PERIOD_YEAR = re.compile(r"\D{0,6}((?:19|20)\d{2})")
+_PERIOD_YEAR: Final = re.compile(r"\D{0,6}((?:19|20)\d{2})")
 
 
 def _year(text: str) -> int | None:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import partial
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 Number = int | float
 
 # Where a value was read from; marts and users filter on it (prose is lower confidence).
-SOURCE_TABLE = "table"
-SOURCE_PROSE = "prose"
-SOURCE_LOCAL_TABLE = "local_table"
-SOURCE_SPLIT_BY_IDENTITY = "split_by_identity"
+SOURCE_TABLE: Final = "table"
+SOURCE_PROSE: Final = "prose"
+SOURCE_LOCAL_TABLE: Final = "local_table"
+SOURCE_SPLIT_BY_IDENTITY: Final = "split_by_identity"
 
-STATUS_PARSED = "parsed"
-STATUS_REJECTED = "rejected"
+STATUS_PARSED: Final = "parsed"
+STATUS_REJECTED: Final = "rejected"
 
 _last_joined: tuple[list[str], int, str] | None = None
 

@@ -10,24 +10,24 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from itertools import combinations
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from .cells import ZERO_MARKS, is_value_cell, parse_cell
 from .model import Number
 
 # Page headers/footers that PDF extraction leaves inside a table (`第 2 页`, `3/10`), and the
 # dashed page number (`— 3 —`), which can also be a row of zero marks around a number.
-_PAGE_MARK = re.compile(
+_PAGE_MARK: Final = re.compile(
     r"\s*(?:第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
     r"|(?P<page>\d{1,3})/(?P<pages>\d{1,3}))\s*"
 )
-_DASHED_PAGE_NUMBER = re.compile(r"\s*[-—–－]+\s*\d{1,4}\s*[-—–－]+\s*")
-_FURNITURE_MARK = re.compile("[页/—–－-]|报告")  # one of them is in every such line
+_DASHED_PAGE_NUMBER: Final = re.compile(r"\s*[-—–－]+\s*\d{1,4}\s*[-—–－]+\s*")
+_FURNITURE_MARK: Final = re.compile("[页/—–－-]|报告")  # one of them is in every such line
 # A report title repeated at the top of every PDF page.
-_REPEATED_TITLE = re.compile(r"[^\d\s|]*\d{4}\s*年度?\s*政府信息公开工作年度报告\s*")
-_SPACES = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
+_REPEATED_TITLE: Final = re.compile(r"[^\d\s|]*\d{4}\s*年度?\s*政府信息公开工作年度报告\s*")
+_SPACES: Final = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\ufeff]+")
 # Too many ways to cut a run of digits means the identities cannot single one out anyway.
-_MAX_SPLITS = 20000
+_MAX_SPLITS: Final = 20000
 
 
 class Segment:
@@ -135,8 +135,8 @@ def _furniture(line: str) -> bool | None:
 
 # Characters a value cell can start with (digits, signs, zero marks); anything else is a label,
 # rejected here without parse_cell's exception path.
-_VALUE_START = frozenset("0123456789+-.,—–－/／无無―─０１２３４５６７８９＋")
-CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+_VALUE_START: Final = frozenset("0123456789+-.,—–－/／无無―─０１２３４５６７８９＋")
+CJK_CHAR: Final = re.compile(r"[\u3400-\u9fff]")
 
 
 def is_value(text: str) -> bool:
@@ -161,7 +161,7 @@ def _parsed(raw: str, decimal: bool, signed: bool) -> Number | None:
 
 # Table lines repeat across reports (zero rows, standard labels and headers): reading each distinct
 # line once is most of the speed. Results are tuples, so the cached values cannot be changed.
-_LINE_CACHE = 16384
+_LINE_CACHE: Final = 16384
 
 
 @lru_cache(maxsize=_LINE_CACHE)
@@ -205,7 +205,7 @@ def _compact(cell: str) -> str:
 
 
 # What the value cells of the usual row are made of: digits, signs, zero marks, spaces and borders.
-_VALUE_TAIL = "".join(sorted(set("0123456789+ " + "".join(ZERO_MARKS))))
+_VALUE_TAIL: Final = "".join(sorted(set("0123456789+ " + "".join(ZERO_MARKS))))
 
 
 def _is_plain_value(cell: str) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
-from typing import cast
+from typing import Final, cast
 
 from ..metrics import APPLICANT_COLUMNS, T3_COLUMNS, T4_BLOCKS, T4_OUTCOMES, metrics_for, t3_rows
 from .cells import PLAIN_CELLS, CellError
@@ -20,7 +20,7 @@ from .new_tables_layout import CJK_CHAR, Segment, fused_candidates, read_value, 
 
 # Label keywords of every 表三 row. Labels arrive garbled, wrapped and merged with group labels
 # (`(三)不予公开1.属于国家秘密`), so a row is the LAST keyword found in its label text.
-_T3_LEAF_KEYWORDS = {
+_T3_LEAF_KEYWORDS: Final = {
     "new_received": ("新收",),
     "carried_over": ("上年结转",),
     "granted": ("予以公开",),
@@ -50,10 +50,10 @@ _T3_LEAF_KEYWORDS = {
     "carried_forward": ("结转下年度", "下年度继续"),
 }
 # new2021's bare `3.其他` under (六)其他处理: only as the end of a label, so never inside a header.
-_OTHER_OTHER = re.compile(r"\d[.、]?其他$")
+_OTHER_OTHER: Final = re.compile(r"\d[.、]?其他$")
 # Group labels printed as subtotal rows in some reports: recognised, checked, never stored.
-_T3_GROUPS = {"不予公开": "denied", "无法提供": "unable", "不予处理": "not_processed", "其他处理": "other"}
-_COLUMN_NAMES = {
+_T3_GROUPS: Final = {"不予公开": "denied", "无法提供": "unable", "不予处理": "not_processed", "其他处理": "other"}
+_COLUMN_NAMES: Final = {
     "natural_person": "自然人",
     "commercial": "商业企业",
     "research": "科研机构",
@@ -62,10 +62,10 @@ _COLUMN_NAMES = {
     "other_org": "其他",
     "total": "总计",
 }
-_SUBTOTAL = "subtotal"  # the extra 法人或其他组织 小计 column of 8-column tables
-_LAYOUT_7 = T3_COLUMNS
-_LAYOUT_SUBTOTAL_AFTER = APPLICANT_COLUMNS + (_SUBTOTAL, "total")
-_LAYOUT_SUBTOTAL_BEFORE = ("natural_person", _SUBTOTAL) + APPLICANT_COLUMNS[1:] + ("total",)
+_SUBTOTAL: Final = "subtotal"  # the extra 法人或其他组织 小计 column of 8-column tables
+_LAYOUT_7: Final = T3_COLUMNS
+_LAYOUT_SUBTOTAL_AFTER: Final = APPLICANT_COLUMNS + (_SUBTOTAL, "total")
+_LAYOUT_SUBTOTAL_BEFORE: Final = ("natural_person", _SUBTOTAL) + APPLICANT_COLUMNS[1:] + ("total",)
 
 
 @dataclass(frozen=True)
@@ -83,10 +83,10 @@ def _row_patterns(template: str) -> _RowPatterns:
     return _RowPatterns(re.compile("|".join(rows)), rows, re.compile("|".join(groups)), groups)
 
 
-_PATTERNS = {t: _row_patterns(t) for t in ("new2019", "new2021")}
+_PATTERNS: Final = {t: _row_patterns(t) for t in ("new2019", "new2021")}
 
 
-_SUBTOTAL_SLOT = "小计:"  # prefix of a group's subtotal slot in _ORDERS; such rows are checked, not stored
+_SUBTOTAL_SLOT: Final = "小计:"  # prefix of a group's subtotal slot in _ORDERS; such rows are checked, not stored
 
 
 def _order_with_subtotals(template: str) -> tuple[str, ...]:
@@ -101,7 +101,7 @@ def _order_with_subtotals(template: str) -> tuple[str, ...]:
     return tuple(order)
 
 
-_ORDERS = {t: _order_with_subtotals(t) for t in ("new2019", "new2021")}
+_ORDERS: Final = {t: _order_with_subtotals(t) for t in ("new2019", "new2021")}
 
 
 @lru_cache(maxsize=4096)  # labels repeat from report to report
@@ -121,8 +121,8 @@ def _leaf_rows(label: str, template: str) -> tuple[tuple[str, int], ...]:
 # The column header merges into the first row's label (it has no numbers of its own); its 总计 and
 # 其他 must not be taken for row keywords. Header text ends after the last strong header word
 # and the weak ones (其他, 小计, 总计, …) right after it.
-_HEADER_WORD = re.compile(r"自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|申请人情况|勾稽关系")
-_HEADER_TAIL = re.compile(r"(?:[^()]*?\))?(?:自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|"
+_HEADER_WORD: Final = re.compile(r"自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|申请人情况|勾稽关系")
+_HEADER_TAIL: Final = re.compile(r"(?:[^()]*?\))?(?:自然人|法人或其他组织|商业企业|科研机构|社会公益组织|法律服务机构|"
                           r"申请人情况|其他|小计|总计|合计)*")
 
 
@@ -418,9 +418,9 @@ def _group_keys(template: str, group: str, layout: tuple[str, ...]) -> tuple[tup
 
 # ---------------------------------------------------------------- 表四
 
-_T4_KEYS = tuple(f"t4.{block}.{o}" for block in T4_BLOCKS for o in T4_OUTCOMES)
-_T4_NAMES = {"review": "行政复议", "litigation_direct": "未经复议直接起诉", "litigation_after_review": "复议后起诉"}
-_T4_OUTCOME_NAMES = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果",
+_T4_KEYS: Final = tuple(f"t4.{block}.{o}" for block in T4_BLOCKS for o in T4_OUTCOMES)
+_T4_NAMES: Final = {"review": "行政复议", "litigation_direct": "未经复议直接起诉", "litigation_after_review": "复议后起诉"}
+_T4_OUTCOME_NAMES: Final = {"upheld": "结果维持", "corrected": "结果纠正", "other": "其他结果",
                      "pending": "尚未审结", "total": "总计"}
 
 
@@ -493,7 +493,7 @@ def _t4_note(start: int, end: int) -> str:
 # ---------------------------------------------------------------- 表二
 
 # Label words → 表二 item and column. Plain literals, so one alternation scans fast.
-_T2_ITEMS = {
+_T2_ITEMS: Final = {
     "规范性文件": "normative",
     "规范性档案": "normative",  # 規範性檔案 of a converter mirror whose 資訊 did not give it away
     "规章": "rules",
@@ -505,7 +505,7 @@ _T2_ITEMS = {
     "集中采购": "procurement",
     "政府采购": "procurement",
 }
-_T2_COLUMNS = {
+_T2_COLUMNS: Final = {
     "新制作": "new_made",
     "新公开": "new_published",
     "公开总数": "total_published",
@@ -524,9 +524,9 @@ _T2_COLUMNS = {
     "现行有效": "in_force",
     "收费金额": "amount_10k_yuan",
 }
-_T2_ITEM = re.compile("|".join(map(re.escape, _T2_ITEMS)))
-_T2_COLUMN = re.compile("|".join(map(re.escape, _T2_COLUMNS)))
-_T2_COLUMN_NAMES = {
+_T2_ITEM: Final = re.compile("|".join(map(re.escape, _T2_ITEMS)))
+_T2_COLUMN: Final = re.compile("|".join(map(re.escape, _T2_COLUMNS)))
+_T2_COLUMN_NAMES: Final = {
     "new_made": "本年新制作数量", "new_published": "本年新公开数量", "total_published": "对外公开总数量",
     "prev_year_items": "上一年项目数量", "change": "本年增/减", "decisions": "处理决定数量",
     "items": "采购项目数量", "amount": "采购总金额", "made": "本年制发件数", "repealed": "本年废止件数",
@@ -544,7 +544,7 @@ def _t2_default_columns(template: str) -> dict[str, tuple[str, ...]]:
     return {item: tuple(c) for item, c in columns.items()}
 
 
-_T2_DEFAULTS = {t: _t2_default_columns(t) for t in ("new2019", "new2021")}
+_T2_DEFAULTS: Final = {t: _t2_default_columns(t) for t in ("new2019", "new2021")}
 
 
 def read_t2(lines: list[str], start: int, end: int, template: str, out: Extraction) -> None:
@@ -648,7 +648,7 @@ def _unreadable_text(own: str) -> bool:
 
 
 # `第二十条第(五)项`, also with the 二 garbled (`第�?十条`)
-_T2_GROUP_MARK = re.compile("第.{1,4}条")
+_T2_GROUP_MARK: Final = re.compile("第.{1,4}条")
 
 
 def _t2_own_label(seg: Segment) -> str:
@@ -712,7 +712,7 @@ def _provenance(seg: Segment, at: int | None, source: str, note: str) -> Provena
     return provenance_of((seg.line + 1, source, text, note))
 
 
-_CELL_RULES = {t: {k: (m.decimal, m.signed) for k, m in metrics_for(t).items()} for t in ("new2019", "new2021")}
+_CELL_RULES: Final = {t: {k: (m.decimal, m.signed) for k, m in metrics_for(t).items()} for t in ("new2019", "new2021")}
 
 
 def _put_cells(out: Extraction, template: str, keys, cells, provenance: Provenance) -> list | None:

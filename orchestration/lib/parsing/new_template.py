@@ -12,6 +12,7 @@ from bisect import bisect_right
 from decimal import Decimal
 from dataclasses import dataclass, field
 from itertools import accumulate
+from typing import Final
 
 from .model import SOURCE_PROSE, Extraction, Issue, Provenance, joined_lines
 from .new_tables_layout import has_value_cell
@@ -19,7 +20,7 @@ from .new_tables_read import read_t2, read_t3, read_t4
 
 # Anchor words → what they mark. One alternation of plain literals: re then skips ahead by first
 # character, ~20x faster than named groups over a whole report.
-_ANCHOR_KINDS = {
+_ANCHOR_KINDS: Final = {
     **dict.fromkeys(("本年新制作", "本年新公开", "对外公开总数", "上一年项目", "采购总金额", "采购项目数量"), "t2_2019"),
     **dict.fromkeys(("本年制发", "本年废止", "现行有效件数", "本年收费金额"), "t2_2021"),
     **dict.fromkeys(("不补正", "收费通知"), "t3_2021"),
@@ -35,17 +36,17 @@ _ANCHOR_KINDS = {
     "其他需要报告": "s6",
     "处理费": "fee",
 }
-_ANCHORS = re.compile("|".join(_ANCHOR_KINDS))
+_ANCHORS: Final = re.compile("|".join(_ANCHOR_KINDS))
 # `。` first, the `?` check after it: a literal prefix, which re finds without trying every position
-_FULL_STOP = re.compile(r"。(?<!\?。)")
-_ROW_END = re.compile(r"[\s|](?:[+-]?\d[\d,.]*|—+|-+)[\s|]*$")
-_T3_2021_ROW = re.compile("不补正|收费通知")
+_FULL_STOP: Final = re.compile(r"。(?<!\?。)")
+_ROW_END: Final = re.compile(r"[\s|](?:[+-]?\d[\d,.]*|—+|-+)[\s|]*$")
+_T3_2021_ROW: Final = re.compile("不补正|收费通知")
 # a line of the next section: searched over the joined lines, so white space stops at line ends
-_SECTION_AFTER_T4 = re.compile(r"^(?:[^\S\n]*[五六七]、|.*存在的主要问题)", re.M)
-_MAX_TABLE_LINES = 800  # a cell-per-line 表三 takes ~420 lines
-_S6_LINES = 30  # section 六 is a few sentences
-_MAX_T4_LINES = 120  # cell per line: ~45 header lines, then 15 cells and their separators
-_MAX_HEADER_LINES = 40  # from a 表三 header word to the first number (cell per line: ~25)
+_SECTION_AFTER_T4: Final = re.compile(r"^(?:[^\S\n]*[五六七]、|.*存在的主要问题)", re.M)
+_MAX_TABLE_LINES: Final = 800  # a cell-per-line 表三 takes ~420 lines
+_S6_LINES: Final = 30  # section 六 is a few sentences
+_MAX_T4_LINES: Final = 120  # cell per line: ~45 header lines, then 15 cells and their separators
+_MAX_HEADER_LINES: Final = 40  # from a 表三 header word to the first number (cell per line: ~25)
 
 
 @dataclass
@@ -245,10 +246,10 @@ def _t4_end(doc: _Text, start: int) -> int:
 
 # ---------------------------------------------------------------- 六、其他需要报告的事项
 
-_NUMBER = r"(?P<n>\d[\d,]*(?:\.\d+)?)"
-_FEE_AFTER = re.compile(rf"处理费[^。;；]{{0,12}}?(?P<approx>约)?{_NUMBER}\s*(?P<more>多|余)?\s*(?P<unit>万?元)")
-_FEE_BEFORE = re.compile(rf"收取[^。;；]{{0,8}}?(?P<approx>约)?{_NUMBER}\s*(?P<more>多|余)?\s*(?P<unit>万?元)[^。;；]{{0,8}}处理费")
-_FEE_NONE = re.compile(r"(?:未|没有|无|不)(?:收取|产生|发生)[^。;；，,]{0,15}?处理费|处理费[^。;；]{0,6}?(?:为零|均为零)")
+_NUMBER: Final = r"(?P<n>\d[\d,]*(?:\.\d+)?)"
+_FEE_AFTER: Final = re.compile(rf"处理费[^。;；]{{0,12}}?(?P<approx>约)?{_NUMBER}\s*(?P<more>多|余)?\s*(?P<unit>万?元)")
+_FEE_BEFORE: Final = re.compile(rf"收取[^。;；]{{0,8}}?(?P<approx>约)?{_NUMBER}\s*(?P<more>多|余)?\s*(?P<unit>万?元)[^。;；]{{0,8}}处理费")
+_FEE_NONE: Final = re.compile(r"(?:未|没有|无|不)(?:收取|产生|发生)[^。;；，,]{0,15}?处理费|处理费[^。;；]{0,6}?(?:为零|均为零)")
 
 
 def _read_fees(lines: list[str], scan: _Scan, out: Extraction) -> None:

@@ -18,7 +18,7 @@ import bisect
 import itertools
 import re
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from ..metrics import OLD_SECTION_ROWS, metrics_for
 from .cells import PLAIN_CELLS, ZERO_MARKS, CellError, parse_cell
@@ -26,54 +26,54 @@ from .model import SOURCE_TABLE, Extraction, Issue, Number, joined_lines, proven
 from .new_tables_layout import is_page_number
 
 # The national table's units, and a few more that local tables read by read_table_rows use.
-UNITS = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "%"})
+UNITS: Final = frozenset({"条", "件", "次", "篇", "个", "人", "人次", "万元", "元", "项", "%"})
 
 
 # Nearly every value row's label ends in 数/数量 right before a cell border: a literal-led regex
 # finds the table in a few microseconds where an alternation of all labels would be slow.
-_LABEL_END = re.compile(r"数量?[ \t\u3000]*(?:[|\n(（]|$)")
-_MAX_LABEL_CELL = 80  # a longer first cell is prose, not a row label
-_MAX_TABLE_LINE = 100
-_UNIT_OR_VALUE_LINE = re.compile(r"\s*(?:(?:人次|万元|[条件次篇个人元项%])(?:\s+\S+)?|[\d,.\-—/]+)\s*")
-_CLUSTER_GAP = 60  # lines between two label hits of one table (six unlabelled-数 rows, one cell a line)
-_MAX_CELL_LINE = 40  # hits further apart are one table still when every line between is this short
-_LOOK_BACK = 15  # lines before the first hit that may hold title, header and first rows
-_LOOK_AHEAD = 12  # lines after the last hit (or the last unit/value line) that may still be the table
+_LABEL_END: Final = re.compile(r"数量?[ \t\u3000]*(?:[|\n(（]|$)")
+_MAX_LABEL_CELL: Final = 80  # a longer first cell is prose, not a row label
+_MAX_TABLE_LINE: Final = 100
+_UNIT_OR_VALUE_LINE: Final = re.compile(r"\s*(?:(?:人次|万元|[条件次篇个人元项%])(?:\s+\S+)?|[\d,.\-—/]+)\s*")
+_CLUSTER_GAP: Final = 60  # lines between two label hits of one table (six unlabelled-数 rows, one cell a line)
+_MAX_CELL_LINE: Final = 40  # hits further apart are one table still when every line between is this short
+_LOOK_BACK: Final = 15  # lines before the first hit that may hold title, header and first rows
+_LOOK_AHEAD: Final = 12  # lines after the last hit (or the last unit/value line) that may still be the table
 # Exact value-row labels, and the groups of keys they span (proactive, apps, org …), needed to call
 # it the national table: a provincial table shares a few labels (the six 不同意公开 reasons) but
 # not across the table's sections.
-_MIN_EXACT_ROWS = 6
-_MIN_EXACT_GROUPS = 3
+_MIN_EXACT_ROWS: Final = 6
+_MIN_EXACT_GROUPS: Final = 3
 
 _BLANK, _UNIT, _DASH, _NUMBER, _TEXT = range(5)
-_NUMERIC = re.compile(r"[+\-＋－]?[0-9０-９][0-9０-９,，.．\s]*")
+_NUMERIC: Final = re.compile(r"[+\-＋－]?[0-9０-９][0-9０-９,，.．\s]*")
 # A value and its unit in one cell, either way round: `5928条`, `-条`, `无件`, `条 5928`.
-_FUSED_CELL = re.compile(
+_FUSED_CELL: Final = re.compile(
     r"(?P<value>[0-9０-９][0-9０-９,，.．\s]*?|[-—–－/／―─]{1,3}|[无無])\s*(?P<unit>人次|万元|[条件次篇个人元项%])"
     r"|(?P<unit_first>人次|万元|[条件次篇个人元项%])\s*(?P<value_after>[0-9０-９][0-9０-９,，.．\s]*|[-—–－/／―─]{1,3}|[无無])"
 )
-_ROW_START = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中")
+_ROW_START: Final = re.compile(r"[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.．、]|其中")
 # The common shape, a whole row on its line (`label | 件 | 13 | |`), read without the cell stream.
-_WHOLE_ROW = re.compile(
+_WHOLE_ROW: Final = re.compile(
     r"\|?\s*(?P<label>[^|\s][^|]*?)\s*\|\s*(?P<unit>人次|万元|[条件次篇个人元项%])\s*\|"
     r"\s*(?P<value>\d[\d,.]*|[-—–－/／―─]{1,3}|无|)\s*\|[\s|]*"
 )
-_MARKDOWN_RULE = re.compile(r"[\s|:\-]*-{3}[\s|:\-]*")
-_LABEL_NOISE = re.compile(
+_MARKDOWN_RULE: Final = re.compile(r"[\s|:\-]*-{3}[\s|:\-]*")
+_LABEL_NOISE: Final = re.compile(
     r"^\W*?(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、]|其中\s*[:：]?)"
     r"|[(（][^)）]*[)）]|[\W_]+"
 )
 
-_NUMBERING = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、])")
-_NUMBERING_SPELLING = str.maketrans({"（": "(", "）": ")", "、": ".", "．": "."})
+_NUMBERING: Final = re.compile(r"\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十\d]+\s*[)）]|\d+\s*[.．、])")
+_NUMBERING_SPELLING: Final = str.maketrans({"（": "(", "）": ")", "、": ".", "．": "."})
 
-_STRONG_LABEL = 0.6  # bigram similarity above which a label identifies its row
-_SURE_LABEL = 0.9  # a row without unit or value may still be a value row's if its label is this close
-_PARTIAL_LABEL = 0.5  # a half-repaired `(三)其碎形数` shares this many characters with (三)其他情形数
+_STRONG_LABEL: Final = 0.6  # bigram similarity above which a label identifies its row
+_SURE_LABEL: Final = 0.9  # a row without unit or value may still be a value row's if its label is this close
+_PARTIAL_LABEL: Final = 0.5  # a half-repaired `(三)其碎形数` shares this many characters with (三)其他情形数
 # GBK read one byte off leaves `?`, bopomofo, box drawing, enclosed numbers and rare characters
 # (outside GB2312 level 1, the 3755 common ones); the template's labels use common characters only.
-_MOJIBAKE_MARK = re.compile(r"[?？\ufffd\u2460-\u24ff\u2500-\u257f\u3100-\u312f]")
-_NO_MATCH = float("-inf")
+_MOJIBAKE_MARK: Final = re.compile(r"[?？\ufffd\u2460-\u24ff\u2500-\u257f\u3100-\u312f]")
+_NO_MATCH: Final = float("-inf")
 
 
 class _TemplateRow:
@@ -251,7 +251,7 @@ def _locate_table(lines: list[str]) -> tuple[int, int] | None:
 # Cells and rows
 
 
-_FUSED = 5  # see _cell_reading
+_FUSED: Final = 5  # see _cell_reading
 
 
 @lru_cache(maxsize=8192)  # labels, units and zero marks recur from report to report

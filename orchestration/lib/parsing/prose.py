@@ -18,52 +18,53 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Final
 
 from .cells import ZERO_MARKS, CellError, parse_cell
 from .model import SOURCE_LOCAL_TABLE, SOURCE_PROSE, Extraction, Issue, Number, Provenance
 from .old_template import normalize_label, read_table_rows
 
-_SENTENCE_END = re.compile(r"[。；;!！?？]")
-_CLAUSE_END = re.compile(r"[，,:：]")
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
-_HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
-_MAX_HEADING = 40
+_SENTENCE_END: Final = re.compile(r"[。；;!！?？]")
+_CLAUSE_END: Final = re.compile(r"[，,:：]")
+_YEAR: Final = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年")
+_HEADING: Final = re.compile(r"\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
+_MAX_HEADING: Final = 40
 
-_COUNT = (r"(?P<number>\d+(?:\.\d+)?|[零一二两三四五六七八九十])\s*(?P<ten_thousand>万)?\s*(?P<approximate>多|余)?"
+_COUNT: Final = (r"(?P<number>\d+(?:\.\d+)?|[零一二两三四五六七八九十])\s*(?P<ten_thousand>万)?\s*(?P<approximate>多|余)?"
           r"\s*(?:件|个|条|次|份|宗|起|人次)")
-_APPROXIMATE_BEFORE = re.compile(r"(?:约|近|逾|超过|大约|上)\s*$")
-_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+_APPROXIMATE_BEFORE: Final = re.compile(r"(?:约|近|逾|超过|大约|上)\s*$")
+_CHINESE_DIGITS: Final = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 
 # The verb is required: `没有对政府信息公开申请收取任何费用` is about fees, not applications.
-_APPS_NONE = re.compile(
+_APPS_NONE: Final = re.compile(
     r"(?:没有|未)(?:发生|收到|接到|受理|接收)[^，,。；费]{0,25}?"
     r"(?:依申请公开|公开申请|信息公开的申请|公开信息的申请|公开政府信息的申请)"
     r"|无依申请公开(?:情况|事项|申请)"
 )
-_APPS_COUNT = re.compile(
+_APPS_COUNT: Final = re.compile(
     r"(?:收到|受理|接到|接收|办理)[^，,。；\d]{0,12}?(?P<term>依申请公开|公开申请|公开的申请|申请)[^，,。；\d]{0,8}?" + _COUNT
 )
-_APPS_CHANNEL = re.compile(r"(?P<channel>当面|传真|网络|网上|信函)申请" + _COUNT)
-_CHANNEL_KEYS = {"当面": "apps.in_person", "传真": "apps.fax", "网络": "apps.online", "网上": "apps.online",
+_APPS_CHANNEL: Final = re.compile(r"(?P<channel>当面|传真|网络|网上|信函)申请" + _COUNT)
+_CHANNEL_KEYS: Final = {"当面": "apps.in_person", "传真": "apps.fax", "网络": "apps.online", "网上": "apps.online",
                  "信函": "apps.letter"}
-_PROACTIVE = re.compile(r"主动公开政府信息(?:共|总计|合计)?" + _COUNT)
+_PROACTIVE: Final = re.compile(r"主动公开政府信息(?:共|总计|合计)?" + _COUNT)
 # 规范性档案: 規範性檔案 of a converter mirror whose vocabulary text.py did not recognise as one
-_NORMATIVE = re.compile(r"主动公开规范性(?:文件|档案)(?:共)?" + _COUNT)
+_NORMATIVE: Final = re.compile(r"主动公开规范性(?:文件|档案)(?:共)?" + _COUNT)
 # Applications of other kinds (许可, 审批, 信访 …) share the words 收到…申请.
-_OTHER_APPLICATIONS = re.compile(r"复议|诉讼|许可|审批|信访|办件|事项申请|补贴|项目")
-_REVIEW_COUNT = re.compile(r"行政复议[^，,。；\d]{0,8}?" + _COUNT)
-_LITIGATION_COUNT = re.compile(r"行政诉讼[^，,。；\d]{0,8}?" + _COUNT)
-_NEGATION = re.compile(r"没有|未|无(?!法|偿)")
-_OUTCOME_WORDS = re.compile(r"纠错|纠正|撤销|维持|驳回|败诉|胜诉")
-_FEES_NONE = re.compile(r"(?:没有|未|无)[^，,。；]{0,25}?(?:收取[^，,。；]{0,10}?费用|收费)")
-_FEES_AMOUNT = re.compile(
+_OTHER_APPLICATIONS: Final = re.compile(r"复议|诉讼|许可|审批|信访|办件|事项申请|补贴|项目")
+_REVIEW_COUNT: Final = re.compile(r"行政复议[^，,。；\d]{0,8}?" + _COUNT)
+_LITIGATION_COUNT: Final = re.compile(r"行政诉讼[^，,。；\d]{0,8}?" + _COUNT)
+_NEGATION: Final = re.compile(r"没有|未|无(?!法|偿)")
+_OUTCOME_WORDS: Final = re.compile(r"纠错|纠正|撤销|维持|驳回|败诉|胜诉")
+_FEES_NONE: Final = re.compile(r"(?:没有|未|无)[^，,。；]{0,25}?(?:收取[^，,。；]{0,10}?费用|收费)")
+_FEES_AMOUNT: Final = re.compile(
     r"(?:收取|收)[^，,。；\d]{0,12}?费(?:用)?(?:共计|共|合计|总计)?\s*(\d+(?:\.\d+)?)\s*(多|余)?\s*(万元|元)"
 )
 
 # Local-table labels (normalized: no numbering, 其中, punctuation, or trailing 数/数量) that count
 # the same quantity as an `old` key. Rows like 电子邮件申请, 其他, 申请内容不明确 or 行政申诉数 have no
 # counterpart and are reported, not mapped.
-_LOCAL_LABELS = {
+_LOCAL_LABELS: Final = {
     "proactive.total": r"主动公开(?:政府)?信息总?",
     "proactive.normative_docs": r"主动公开规范性(?:文件|档案)",
     "apps.received": r"(?:收到|受理)?(?:依申请公开)?申请总?",
@@ -90,15 +91,15 @@ _LOCAL_LABELS = {
     "litigation.total": r"(?:提起)?行政诉讼(?:案件)?",
     "fees.amount_10k_yuan": r"(?:依申请公开(?:信息)?)?(?:收取(?:的)?)?费用|收费(?:金额|总额)?",
 }
-_LOCAL_KEY_OF = list(_LOCAL_LABELS)
-_LOCAL_LABEL = re.compile("|".join(f"(?P<k{i}>{pattern})" for i, pattern in enumerate(_LOCAL_LABELS.values())))
-_FEES = "fees.amount_10k_yuan"
-_LABEL_TAIL = re.compile(r"(?:件数|次数|数量|数)$")
-_UNIT_IN_LABEL = re.compile(r"[(（]\s*(?:单位[:：])?\s*(万元|元|件|条|个|次|%)\s*[)）]")
-_UNIT_NOTE = re.compile(r"单位[:：]\s*(万元|元)")
-_FIGURE = re.compile(r"[+\-]?[0-9０-９][0-9０-９,，.．\s]*")
-_TABLE_GAP = 2  # non-pipe lines inside one local table (cells on lines of their own, wrapped labels)
-_MAX_CELL_LINE = 60
+_LOCAL_KEY_OF: Final = list(_LOCAL_LABELS)
+_LOCAL_LABEL: Final = re.compile("|".join(f"(?P<k{i}>{pattern})" for i, pattern in enumerate(_LOCAL_LABELS.values())))
+_FEES: Final = "fees.amount_10k_yuan"
+_LABEL_TAIL: Final = re.compile(r"(?:件数|次数|数量|数)$")
+_UNIT_IN_LABEL: Final = re.compile(r"[(（]\s*(?:单位[:：])?\s*(万元|元|件|条|个|次|%)\s*[)）]")
+_UNIT_NOTE: Final = re.compile(r"单位[:：]\s*(万元|元)")
+_FIGURE: Final = re.compile(r"[+\-]?[0-9０-９][0-9０-９,，.．\s]*")
+_TABLE_GAP: Final = 2  # non-pipe lines inside one local table (cells on lines of their own, wrapped labels)
+_MAX_CELL_LINE: Final = 60
 
 
 def parse_old_prose(lines: list[str], year: int | None) -> Extraction:

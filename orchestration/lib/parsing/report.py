@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Final
 
 from ..metrics import metrics_for
 from .identities import check_identities
@@ -15,7 +16,7 @@ from .prose import parse_old_prose
 from .text import UndecodableError, load_document
 
 # Leading bytes of files that are not text reports (the scrape saved an attachment instead).
-_BINARY_SIGNATURES = {
+_BINARY_SIGNATURES: Final = {
     b"%PDF": "PDF document",
     b"\x89PNG": "PNG image",
     b"\xff\xd8\xff": "JPEG image",
@@ -26,10 +27,10 @@ _BINARY_SIGNATURES = {
     b"\x1f\x8b": "gzip archive",
     b"BM": "BMP image",
 }
-_SIGNATURES = tuple(_BINARY_SIGNATURES)
-LAST_OLD_TEMPLATE_YEAR = 2018
+_SIGNATURES: Final = tuple(_BINARY_SIGNATURES)
+LAST_OLD_TEMPLATE_YEAR: Final = 2018
 # Real reports are tens of kilobytes; anything this large is an attachment or a dump, not a report.
-MAX_REPORT_BYTES = 8 * 1024 * 1024
+MAX_REPORT_BYTES: Final = 8 * 1024 * 1024
 
 
 def parse_file(path: str | Path, name: str | None = None) -> ParsedReport:

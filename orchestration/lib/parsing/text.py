@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import opencc
+from typing import Final
 
 from .model import Issue
 
@@ -59,17 +60,17 @@ def _double_byte_chars(codec: str, leads: range, trails: list[int]) -> set[str]:
     return chars
 
 
-_BIG5_TRAILS = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+_BIG5_TRAILS: Final = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
 # GB2312 level 1 and Big5 level 1 are the ~3,800 simplified and ~5,400 traditional characters in
 # everyday use: real Chinese text is almost all made of them, text decoded with the wrong codec
 # (or mojibake) is not.
-_COMMON_CJK = frozenset(
+_COMMON_CJK: Final = frozenset(
     _double_byte_chars("gb2312", range(0xB0, 0xD8), list(range(0xA1, 0xFF)))
     | _double_byte_chars("big5", range(0xA4, 0xC6), _BIG5_TRAILS)
     | _double_byte_chars("big5", range(0xC6, 0xC7), list(range(0x40, 0x7F)))
 )
 # Punctuation and spaces that say nothing about whether a decoding is right.
-_NEUTRAL_RANGES = ((0x00, 0x7F), (0xA0, 0xA0), (0xB7, 0xB7), (0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+_NEUTRAL_RANGES: Final = ((0x00, 0x7F), (0xA0, 0xA0), (0xB7, 0xB7), (0x2000, 0x206F), (0x3000, 0x303F), (0xFF00, 0xFFEF))
 
 
 def _class_table() -> str:
@@ -84,7 +85,7 @@ def _class_table() -> str:
 # A str.translate table (one character for each BMP code point) that turns text into the class of
 # each character: "n" neutral, "1" common Chinese character, "0" other; characters beyond the BMP
 # stay as they are (other). Scoring thus costs one translate, not a set lookup per character.
-_CHAR_CLASS = _class_table()
+_CHAR_CLASS: Final = _class_table()
 
 
 def _telling_classes(text: str) -> str:
@@ -131,17 +132,17 @@ def _translation_table(mapping: dict[str, str]) -> str:
     return "".join(table)
 
 
-_T2S_CHARS = {k: v for k, v in _opencc_dict("TSCharacters.txt").items() if k != v}
-_T2S = _translation_table(_T2S_CHARS)
+_T2S_CHARS: Final = {k: v for k, v in _opencc_dict("TSCharacters.txt").items() if k != v}
+_T2S: Final = _translation_table(_T2S_CHARS)
 # The same for text within the BMP (almost all): as a list of code points, 40% faster to translate
 # with, as a string's item is a new one-character string each time, and a third of the whole
 # table's size (its items are int objects).
-_T2S_BMP = list(map(ord, _T2S[:0x10000]))
+_T2S_BMP: Final = list(map(ord, _T2S[:0x10000]))
 # Characters that only occur in traditional text: a t2s key outside GB2312 (the simplified
 # character set). Keys inside it (乾, 著, 於 …) are also ordinary simplified characters.
-_TRADITIONAL_ONLY = frozenset(k for k in _T2S_CHARS if not _in_gb2312(k))
+_TRADITIONAL_ONLY: Final = frozenset(k for k in _T2S_CHARS if not _in_gb2312(k))
 # Phrases whose conversion differs from converting their characters one by one (瞭解 → 了解).
-_T2S_PHRASES = {
+_T2S_PHRASES: Final = {
     k: v for k, v in _opencc_dict("TSPhrases.txt").items() if k.translate(_T2S) != v
 }
 
@@ -167,12 +168,12 @@ def _longest_match_pattern(words) -> str:
     return pattern(trie)
 
 
-_T2S_PHRASE = re.compile("(" + _longest_match_pattern(_T2S_PHRASES) + ")")
+_T2S_PHRASE: Final = re.compile("(" + _longest_match_pattern(_T2S_PHRASES) + ")")
 
 # Converter mirrors (s2twp) also swap mainland vocabulary for Taiwan terms; after t2s these are
 # the simplified forms of the Taiwan terms, mapped back. Only words of these reports are listed
 # (every swap that changes a label of metrics.csv, and common prose words).
-_MIRROR_VOCABULARY = {
+_MIRROR_VOCABULARY: Final = {
     "资讯": "信息",  # 政府信息公开 → 政府資訊公開
     "最佳化": "优化",
     "软体": "软件",
@@ -189,12 +190,12 @@ _MIRROR_VOCABULARY = {
     "设定": "设置",  # 设置政府信息公开查阅点数
     "档案": "文件",  # 规范性文件 → 規範性檔案; 档案馆/档案局 (archives) are kept, see regex
 }
-_MIRROR_WORD = re.compile(
+_MIRROR_WORD: Final = re.compile(
     "|".join(sorted((k for k in _MIRROR_VOCABULARY if k != "档案"), key=len, reverse=True))
     + "|档案(?![馆局室])"
 )
 # Every report says 政府信息公开 many times, so a vocabulary-swapping mirror always leaves 资讯.
-_MIRROR_SIGNATURE = "资讯"
+_MIRROR_SIGNATURE: Final = "资讯"
 
 
 class _TraditionalFound(Exception):
@@ -224,9 +225,9 @@ def _has_traditional(text: str) -> bool:
 # bitmap only if the set is within the BMP, and against each member in turn otherwise (60 times
 # slower): the few traditional-only characters beyond the BMP get a pattern of their own, used
 # only for a text holding any character beyond it.
-_TRADITIONAL_LINE = re.compile("[" + "".join(sorted(c for c in _TRADITIONAL_ONLY if c <= "\uffff")) + "][^\n]*")
-_TRADITIONAL_LINE_BEYOND_BMP = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "][^\n]*")
-_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
+_TRADITIONAL_LINE: Final = re.compile("[" + "".join(sorted(c for c in _TRADITIONAL_ONLY if c <= "\uffff")) + "][^\n]*")
+_TRADITIONAL_LINE_BEYOND_BMP: Final = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "][^\n]*")
+_BEYOND_BMP: Final = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _traditional_lines(text: str) -> list[int]:
@@ -240,14 +241,14 @@ def _traditional_lines(text: str) -> list[int]:
 # ---------------------------------------------------------------------------------------------
 # Decoding
 
-_BOMS = (
+_BOMS: Final = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_LEGACY_FAMILIES = (("gbk", "gb18030"), ("big5", "cp950", "big5hkscs"))
-_SAMPLE = 1000  # characters scored per candidate: enough to tell, scoring is per character
-_MIN_PLAUSIBILITY = 0.3
+_LEGACY_FAMILIES: Final = (("gbk", "gb18030"), ("big5", "cp950", "big5hkscs"))
+_SAMPLE: Final = 1000  # characters scored per candidate: enough to tell, scoring is per character
+_MIN_PLAUSIBILITY: Final = 0.3
 
 
 def _sample(text: str) -> str:
@@ -334,12 +335,12 @@ def _decode(data: bytes, notes: list[Issue]) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------------
 # HTML and markdown → lines
 
-_HTML_TAG = re.compile(r"<(?:html|head|body|table|tr|td|th|p|div|br|span|h[1-6]|li|font)\b", re.I)
-_ENTITY = re.compile(r"&(?:nbsp|amp|lt|gt|quot|#\d+|#x[0-9a-f]+);", re.I)
+_HTML_TAG: Final = re.compile(r"<(?:html|head|body|table|tr|td|th|p|div|br|span|h[1-6]|li|font)\b", re.I)
+_ENTITY: Final = re.compile(r"&(?:nbsp|amp|lt|gt|quot|#\d+|#x[0-9a-f]+);", re.I)
 # What each tag does to lines; other tags (<span>, <font>, Word's <o:p> …) do nothing. Lower and
 # upper case spellings are listed, other spellings are lowered.
 _BLOCK, _CELL, _ROW, _TABLE, _SKIPPED, _RAW_TEXT = range(6)
-_TAG_KIND: dict[str | None, int] = {
+_TAG_KIND: Final[dict[str | None, int]] = {
     **dict.fromkeys(
         ["p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "title", "hr", "section",
          "article", "header", "footer", "blockquote", "pre", "dt", "dd", "center"], _BLOCK),
@@ -350,22 +351,22 @@ _TAG_KIND.update({name.upper(): kind for name, kind in _TAG_KIND.items() if name
 _TAG_KIND[None] = _CELL  # a whole cell (see _WHOLE_CELL): it opens as <td> does
 # Comments and closed script, style, iframe and noscript elements go first, as what they hold may
 # look like tags.
-_HTML_NOISE = re.compile(r"<(?:!--.*?-->|(?i:(script|style|iframe|noscript))\b.*?</(?i:\1)\s*>)", re.S)
-_NOISE_HINT = re.compile("<!--|<[sSiInN]")
+_HTML_NOISE: Final = re.compile(r"<(?:!--.*?-->|(?i:(script|style|iframe|noscript))\b.*?</(?i:\1)\s*>)", re.S)
+_NOISE_HINT: Final = re.compile("<!--|<[sSiInN]")
 # Attributes may hold `>` in quotes. Unrolled and possessive (nothing to backtrack: a quote only
 # opens or closes a value), as sre is slow on an alternation per character: ~20% off the split.
-_ATTRIBUTES = r"""[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+>"""
+_ATTRIBUTES: Final = r"""[^>"']*+(?:(?:"[^"]*+"|'[^']*+')[^>"']*+)*+>"""
 # A table cell holding only text, perhaps in one paragraph (`<td …><p>text</p></td>`), is one token:
 # the paragraph tags inside a cell do nothing, and most tags of a report are those of its cells.
-_WHOLE_CELL = (rf"<(?i:t[dh])(?![\w:-]){_ATTRIBUTES}(?:<(?i:p)(?![\w:-]){_ATTRIBUTES})?"
+_WHOLE_CELL: Final = (rf"<(?i:t[dh])(?![\w:-]){_ATTRIBUTES}(?:<(?i:p)(?![\w:-]){_ATTRIBUTES})?"
                rf"([^<]*)(?:</(?i:p)(?![\w:-]){_ATTRIBUTES})?</(?i:t[dh])(?![\w:-]){_ATTRIBUTES}")
-_TAG = re.compile(rf"{_WHOLE_CELL}|<(/?)([a-zA-Z][\w:-]*+){_ATTRIBUTES}")
+_TAG: Final = re.compile(rf"{_WHOLE_CELL}|<(/?)([a-zA-Z][\w:-]*+){_ATTRIBUTES}")
 # In the text between tags: declarations (<!DOCTYPE>, Word's <![if …]>), processing instructions and
 # bogus end tags say nothing; any other `<` is text.
-_DECLARATION = re.compile(r"<(?:[!?]|/(?![a-zA-Z]))[^>]*>")
-_CJK = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_DECLARATION: Final = re.compile(r"<(?:[!?]|/(?![a-zA-Z]))[^>]*>")
+_CJK: Final = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 # A line wrap in the HTML source between two Chinese characters is not a space.
-_WRAP_IN_CJK = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
+_WRAP_IN_CJK: Final = re.compile(rf"(?<=[{_CJK}])\s*\n\s*(?=[{_CJK}])")
 
 
 def _html_to_lines(text: str) -> str:
@@ -479,11 +480,11 @@ def _end_row(row: list[str] | None, cell: list[str] | None, lines: list[str]) ->
             lines.append(" | ".join(row) + " |")
 
 
-_MD_SEPARATOR = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?")
+_MD_SEPARATOR: Final = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?")
 # Found where _MD_SEPARATOR is, but starts with a literal: a fast scan.
-_MD_SEPARATOR_CORE = re.compile(r"---+:?\s*\|\s*:?---")
-_MD_BREAK = re.compile(r"<br\s*/?>", re.I)
-_MD_HEADING = re.compile(r"#{1,6}\s+")
+_MD_SEPARATOR_CORE: Final = re.compile(r"---+:?\s*\|\s*:?---")
+_MD_BREAK: Final = re.compile(r"<br\s*/?>", re.I)
+_MD_HEADING: Final = re.compile(r"#{1,6}\s+")
 
 
 def _markdown_to_lines(text: str) -> str:
@@ -526,12 +527,12 @@ def _to_lines(text: str, notes: list[Issue]) -> str:
 # starting one byte late, so `（一）收到申請數` shows as `?。ㄒ唬┦盏缴暾垟?`. The lost first
 # byte was 0xA1 (the full-width space 　 = A1 A1 that starts the cell).
 
-_MOJIBAKE_HINT = re.compile(r"\?[^\x00-\x7f]")  # starts with a literal: a fast scan
-_PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńň"
-_ANNOTATED_CHAR = re.compile(rf"([\u3400-\u9fff])[(（]([{_PINYIN_LETTERS}]+)[)）]")
+_MOJIBAKE_HINT: Final = re.compile(r"\?[^\x00-\x7f]")  # starts with a literal: a fast scan
+_PINYIN_LETTERS: Final = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüêńň"
+_ANNOTATED_CHAR: Final = re.compile(rf"([\u3400-\u9fff])[(（]([{_PINYIN_LETTERS}]+)[)）]")
 # A GBK lead byte whose trail byte was swallowed with the `(` of its pinyin annotation:
 # the garbled pair became `?`, what is left is `<lead>?shù)`.
-_LOST_TRAIL = re.compile(rb"([\x81-\xfe])\?((?:[a-z]|\xa8[\xa1-\xbe])+)\)")
+_LOST_TRAIL: Final = re.compile(rb"([\x81-\xfe])\?((?:[a-z]|\xa8[\xa1-\xbe])+)\)")
 
 
 def _lost_enumerators() -> dict[str, str]:
@@ -545,8 +546,8 @@ def _lost_enumerators() -> dict[str, str]:
     return table
 
 
-_ENUMERATOR_FOR = _lost_enumerators()
-_LOST_ENUMERATOR = re.compile("^(\\s*（)([" + "".join(_ENUMERATOR_FOR) + "])(?!）)")
+_ENUMERATOR_FOR: Final = _lost_enumerators()
+_LOST_ENUMERATOR: Final = re.compile("^(\\s*（)([" + "".join(_ENUMERATOR_FOR) + "])(?!）)")
 
 
 @functools.lru_cache(maxsize=1)
@@ -620,12 +621,12 @@ def _repair_mojibake(text: str, notes: list[Issue]) -> str:
 # Unicode and spaces
 
 # Zero-width and format characters (and NUL): invisible, so removed rather than made spaces.
-_INVISIBLE_CHARS = "\x00\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
-_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_INVISIBLE_CHARS: Final = "\x00\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
+_INVISIBLE: Final = re.compile(f"[{_INVISIBLE_CHARS}]")
 # What str.splitlines() breaks at besides \r and \n; made "\n" so that a line number is a
 # count of "\n".
-_LINE_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
-_FOLDS = tuple(
+_LINE_BREAKS: Final = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
+_FOLDS: Final = tuple(
     (char, unicodedata.normalize("NFKC", char))
     for char in "，：；（）！？％＋－．／＂＇＜＞［］｛｝＝＠＃＆＊～｜０１２３４５６７８９\u3000\u00a0"
 )
@@ -667,23 +668,23 @@ def _normalize(text: str) -> str:
 # Page chrome and mirror spam
 
 # A line made only of login / navigation / sharing widgets of the page the report was cut from.
-_CHROME_WORDS = (
+_CHROME_WORDS: Final = (
     r"[账帐]号\+密码登[录入]|手机\+密码登[录入]|手机号?\+验证码登[录入]|还没有[账帐]号\??|立即注册|忘记密码\??"
     r"|登[录入]|注册"
     r"|打印本页|打印|关闭窗口|关闭本页|关闭|返回顶部|返回|分享到:?|收藏本页|收藏|扫一扫.{0,20}"
     r"|上一篇:?.*|下一篇:?.*|字号:?\s*[大中小\s]*"
 )
 # every repetition holds a word: a line of bare `|` belongs to a flattened table (seed 000)
-_CHROME_LINE = re.compile(rf"(?:[\s【】\[\]|/:·>»]*(?:{_CHROME_WORDS})[\s【】\[\]|/:·>»]*)+")
-_FOOTER = re.compile(r"版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|公网安备|网站地图|设为首页|加入收藏|Copyright|©")
+_CHROME_LINE: Final = re.compile(rf"(?:[\s【】\[\]|/:·>»]*(?:{_CHROME_WORDS})[\s【】\[\]|/:·>»]*)+")
+_FOOTER: Final = re.compile(r"版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|公网安备|网站地图|设为首页|加入收藏|Copyright|©")
 # Where mirror spam may be: one pass over the text finds every place worth a look.
-_SPAM_HINT = re.compile(r"本文|转载|免责|欢迎访问|更多精彩|本站|本网|http|www\.")
-_SPAM = re.compile(
+_SPAM_HINT: Final = re.compile(r"本文|转载|免责|欢迎访问|更多精彩|本站|本网|http|www\.")
+_SPAM: Final = re.compile(
     r"本文(?:来源|转载|来自|由)|转载请注明|免责声明|本站(?:声明|部分内容|内容)|欢迎访问|更多精彩"
     r"|(?:来源|转载|访问|下载|关注|点击|本站|本网).{0,30}(?:https?://|www\.)(?![\w.-]*gov\.cn)"
 )
-_MAX_CHROME_LENGTH = 120
-_MAX_SPAM_LENGTH = 80
+_MAX_CHROME_LENGTH: Final = 120
+_MAX_SPAM_LENGTH: Final = 80
 
 
 def _drop_page_chrome(lines: list[str], raw_lines: list[str], text: str, notes: list[Issue]) -> None:
@@ -715,27 +716,27 @@ def _drop_page_chrome(lines: list[str], raw_lines: list[str], text: str, notes: 
 # ---------------------------------------------------------------------------------------------
 # Pinyin annotations, traditional → simplified
 
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň"
+_TONED: Final = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńň"
 # Starts with a literal: a fast scan. Also finds a note a wrapped line splits (`內(nè⏎i)部`), whose
 # tone mark may be after the break; `text` is not stripped yet, so a space may flank the break.
-_ANNOTATION_HINT = re.compile(f"\\([a-zü]*(?: ?\n ?[a-zü]*)?[{_TONED}]")
+_ANNOTATION_HINT: Final = re.compile(f"\\([a-zü]*(?: ?\n ?[a-zü]*)?[{_TONED}]")
 # `創(chuàng)`: pinyin with a tone mark right after a Chinese character, in parentheses (full-width
 # ones are ASCII after NFKC). `(一)`, `(2018年度)`, `(http://…)` have no tone-marked latin.
-_TONED_ANNOTATION = re.compile(  # the literal `(` first makes the scan fast
+_TONED_ANNOTATION: Final = re.compile(  # the literal `(` first makes the scan fast
     rf"\((?<=[\u3400-\u9fff]\()[a-zü]*[{_TONED}][{_PINYIN_LETTERS}]*\)"
 )
 # The same split by a line break (the tone mark on either side): made the break alone, so lines
 # stay one for one with `raw_lines`. Its own pass: keeping the break through a group reference in
 # the replacement above would make all substitutions several times slower.
-_SPLIT_TONED_ANNOTATION = re.compile(
+_SPLIT_TONED_ANNOTATION: Final = re.compile(
     rf"\((?<=[\u3400-\u9fff]\()(?=[a-zü]*\n?[a-zü]*[{_TONED}])[{_PINYIN_LETTERS}]*\n[{_PINYIN_LETTERS}]*\)"
 )
 # Neutral-tone syllables have no mark (的(de), 們(men)): only stripped where the converter is known
 # to annotate (several toned annotations in the text), and only if shaped like one syllable.
-_PLAIN_ANNOTATION = re.compile(
+_PLAIN_ANNOTATION: Final = re.compile(
     r"\((?<=[\u3400-\u9fff]\()(?:[zcs]h|[bpmfdtnlgkhjqxrzcsyw])?[iuü]?[aeiouüv]{1,2}(?:ng|n|r)?\)"
 )
-_ANNOTATED_TEXT = 3
+_ANNOTATED_TEXT: Final = 3
 
 
 def _strip_pinyin(text: str) -> tuple[str, int]:
