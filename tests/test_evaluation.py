@@ -14,7 +14,7 @@ from orchestration import cli
 from orchestration.lib import evaluation
 from orchestration.lib.evaluation import ABSENT, evaluate_corpus, format_evaluation
 from orchestration.lib.parsing.model import ParsedReport
-from orchestration.lib.synthetic import TRUTH_FILE, generate_corpus, generate_files, read_truth
+from orchestration.lib.synthetic import TRUTH_FILE, generate_corpus, generate_files
 from tests.conftest import SEEDS
 
 
