@@ -41,4 +41,4 @@ docs: setup
 	$(BIN)/ogi docs
 
 clean:
-	rm -rf warehouse dbt_project/target dbt_project/logs .dagster_home build orchestration/lib/parsing/_compiled
+	rm -rf warehouse dbt_project/target dbt_project/logs .dagster_home build orchestration/lib/parsing/_compiled $(PARSER_BUILT)
