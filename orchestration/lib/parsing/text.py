@@ -23,9 +23,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 import opencc
-from typing import Final
 
 from .model import Issue
 
@@ -340,14 +340,15 @@ _ENTITY: Final = re.compile(r"&(?:nbsp|amp|lt|gt|quot|#\d+|#x[0-9a-f]+);", re.I)
 # What each tag does to lines; other tags (<span>, <font>, Word's <o:p> …) do nothing. Lower and
 # upper case spellings are listed, other spellings are lowered.
 _BLOCK, _CELL, _ROW, _TABLE, _SKIPPED, _RAW_TEXT = range(6)
-_TAG_KIND: Final[dict[str | None, int]] = {
+_TAG_NAMES: Final[dict[str, int]] = {
     **dict.fromkeys(
         ["p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "title", "hr", "section",
          "article", "header", "footer", "blockquote", "pre", "dt", "dd", "center"], _BLOCK),
     "td": _CELL, "th": _CELL, "tr": _ROW, "table": _TABLE,
     "iframe": _SKIPPED, "noscript": _SKIPPED, "script": _RAW_TEXT, "style": _RAW_TEXT,
 }
-_TAG_KIND.update({name.upper(): kind for name, kind in _TAG_KIND.items() if name is not None})
+_TAG_KIND: Final[dict[str | None, int]] = {
+    spelling: kind for name, kind in _TAG_NAMES.items() for spelling in (name, name.upper())}
 _TAG_KIND[None] = _CELL  # a whole cell (see _WHOLE_CELL): it opens as <td> does
 # Comments and closed script, style, iframe and noscript elements go first, as what they hold may
 # look like tags.
