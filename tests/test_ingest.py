@@ -40,6 +40,30 @@ def test_listing_reads_no_file_and_keeps_the_hashes_of_untouched_files(tmp_path,
     assert (change.files, change.added, change.changed, change.removed) == (3, 1, 0, 0)
 
 
+def test_after_a_parser_change_each_content_missing_from_the_cache_is_read_once(tmp_path):
+    raw = _raw(tmp_path)
+    shutil.copy(SEEDS["000"], raw / "copy.txt")  # listed after both seeds
+    listing = ingest.list_raw(raw, recorded_inventory(raw))
+    assert listing["sha256"].null_count == 0
+    cache = ingest.ParseCache(tmp_path / "parsed", version="new")
+    assert ingest.files_to_read(listing, cache) == [SEEDS["000"].name, SEEDS["003"].name]
+    seed_003 = listing["sha256"][1].as_py()
+    cache.write_chunk([ParsedReport(file=SEEDS["003"].name, sha256=seed_003, size=1)])
+    assert cache.parsed_hash_array().to_pylist() == [seed_003]
+    assert ingest.files_to_read(listing, cache) == [SEEDS["000"].name]
+
+
+def test_an_unreadable_file_still_unreadable_is_no_change(tmp_path):
+    raw = _raw(tmp_path, ("000",))
+    os.symlink(raw / "missing.txt", raw / "dangling.txt")
+    first = recorded_inventory(raw)
+    (raw / "new.txt").write_text("x", encoding="utf-8")
+    (raw / SEEDS["000"].name).write_text("edited", encoding="utf-8")
+    change = ingest.compare_inventories(first, recorded_inventory(raw, first))
+    assert (change.files, change.added, change.changed, change.removed, change.unreadable) == (3, 1, 1, 0, 1)
+    assert ingest.compare_inventories(None, first) == ingest.InventoryChange(2, 2, 0, 0, 1)
+
+
 def test_the_listing_is_in_the_order_of_the_paths_components(tmp_path):
     # '-' < '.' < '/' in plain string order, which would put a/x.txt after a.txt and a-b/y.txt
     for rel in ("ab.txt", "a.txt", "a-b/y.txt", "a/x.txt", "a/b/z.txt", ".hidden/skipped.txt"):

@@ -18,10 +18,13 @@ import uuid
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from stat import S_ISDIR, S_ISREG
 
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from .parsing import parse_report
@@ -79,14 +82,18 @@ def list_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
     A file whose path, size and mtime match the previous inventory keeps its hash; the others have
     none yet (sha256 and read_error null): the parse stage reads each of them once, to hash and
     parse it. Symbolic links are listed but never followed out of raw_dir.
+
+    Built as columns and matched with the previous inventory in Arrow: as Python rows, listing a
+    million files took 9.7 s, now 6.2-6.6 s, half of it the kernel's stat calls. Threads do not
+    help: each stat is too short for them to share the GIL well (4 threads: 11 s).
     """
-    known: dict[str, tuple[int, int, str]] = {}
-    if previous is not None:
-        known = {path: (size, mtime, sha)
-                 for path, size, mtime, sha in _rows(previous, "path", "size", "mtime_ns", "sha256") if sha}
-    rows = []
+    paths: list[str] = []
+    sizes: list[int | None] = []
+    mtimes: list[int | None] = []
+    errors: list[str | None] = []
     root = raw_dir.resolve()
     for rel, entry in _walk(root, ""):
+        paths.append(rel)
         try:
             # Only a link can lead out of raw_dir: the walk itself never enters linked directories.
             if entry.is_symlink():
@@ -96,12 +103,30 @@ def list_raw(raw_dir: Path, previous: pa.Table | None = None) -> pa.Table:
                 stat = target.stat()
             else:
                 stat = entry.stat()
-            cached = known.get(rel)
-            sha = cached[2] if cached and cached[:2] == (stat.st_size, stat.st_mtime_ns) else None
-            rows.append((rel, sha, stat.st_size, stat.st_mtime_ns, None))
         except OSError as err:
-            rows.append((rel, None, None, None, _os_error(err)))
-    return _table(rows, INVENTORY_SCHEMA)
+            sizes.append(None)
+            mtimes.append(None)
+            errors.append(_os_error(err))
+            continue
+        sizes.append(stat.st_size)
+        mtimes.append(stat.st_mtime_ns)
+        errors.append(None)
+    listing = pa.table({"path": pa.array(paths, pa.string()), "size": pa.array(sizes, pa.int64()),
+                        "mtime_ns": pa.array(mtimes, pa.int64())})
+    return pa.Table.from_arrays(
+        [listing["path"], _unchanged_hashes(listing, previous), listing["size"], listing["mtime_ns"],
+         pa.array(errors, pa.string())], schema=INVENTORY_SCHEMA)
+
+
+def _unchanged_hashes(listing: pa.Table, previous: pa.Table | None) -> pa.ChunkedArray:
+    """Each listed file's hash in the previous inventory if its path, size and mtime are the same
+    there, else null."""
+    if previous is None:
+        return pa.chunked_array([pa.nulls(listing.num_rows, pa.string())])
+    at = pc.index_in(listing["path"], value_set=previous["path"])  # the row in `previous`, or null
+    unchanged = pc.and_(pc.equal(listing["size"], previous["size"].take(at)),
+                        pc.equal(listing["mtime_ns"], previous["mtime_ns"].take(at)))
+    return pc.if_else(pc.fill_null(unchanged, False), previous["sha256"].take(at), None)
 
 
 def _os_error(err: OSError) -> str:
@@ -116,7 +141,7 @@ def _walk(directory: str | Path, prefix: str):
     directory's names sorted (sorting all paths by their split components took 0.4 s of 1.3 at
     101,000 files)."""
     try:
-        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        entries = sorted(os.scandir(directory), key=attrgetter("name"))
     except OSError:
         return
     for entry in entries:
@@ -182,35 +207,46 @@ def read_file(raw_dir: Path, rel: str) -> tuple[tuple, bytes | None]:
 
 
 def files_to_read(listing: pa.Table, cache: ParseCache | None = None) -> list[str]:
-    """Every file to read: each one not hashed yet and, given the parse cache, one path per known
-    content missing from it (all of them after a parser change)."""
-    done = cache.parsed_hashes() if cache else None
-    todo: list[str] = []
-    wanted: set[str] = set()
-    for path, sha, error in _rows(listing, "path", "sha256", "read_error"):
-        if error is None and sha is None:
-            todo.append(path)
-        elif done is not None and sha and sha not in done and sha not in wanted:
-            wanted.add(sha)
-            todo.append(path)
-    return todo
+    """Every file to read, in listing order: each one not hashed yet and, given the parse cache, one
+    path per known content missing from it (all of them after a parser change)."""
+    sha = listing["sha256"]
+    wanted = pc.and_(pc.is_null(sha), pc.is_null(listing["read_error"])).to_numpy(zero_copy_only=False)
+    if cache is not None:
+        missing = pc.and_(pc.is_valid(sha), pc.invert(pc.is_in(sha, value_set=cache.parsed_hash_array())))
+        rows = pc.indices_nonzero(missing).to_pylist()
+        first_row: dict[str, int] = {}
+        for row, content in zip(rows, sha.filter(missing).to_pylist()):
+            first_row.setdefault(content, row)
+        wanted[list(first_row.values())] = True
+    return listing["path"].filter(pa.array(wanted)).to_pylist()
 
 
 def complete_inventory(listing: pa.Table, read_rows: list[tuple]) -> pa.Table:
     """The listing with the rows of the files the parse stage read (their hash or read error)."""
-    read = {row[0]: row for row in read_rows}
-    return _table([read.get(row[0], row) for row in _rows(listing, *INVENTORY_SCHEMA.names)], INVENTORY_SCHEMA)
+    if not read_rows:
+        return listing
+    read = _table(read_rows, INVENTORY_SCHEMA)
+    at = pc.index_in(listing["path"], value_set=read["path"])  # the row in `read`, or null
+    was_read = pc.is_valid(at)
+    return pa.Table.from_arrays(
+        [pc.if_else(was_read, read[name].take(at), listing[name]) for name in INVENTORY_SCHEMA.names],
+        schema=INVENTORY_SCHEMA)
 
 
 def compare_inventories(previous: pa.Table | None, current: pa.Table) -> InventoryChange:
-    before = dict(_rows(previous, "path", "sha256")) if previous else {}
-    after = dict(_rows(current, "path", "sha256"))
+    if previous is None:
+        previous = INVENTORY_SCHEMA.empty_table()
+    at = pc.index_in(current["path"], value_set=previous["path"])  # the row in `previous`, or null
+    known = pc.is_valid(at)
+    before, after = previous["sha256"].take(at), current["sha256"]
+    same = pc.or_(pc.fill_null(pc.equal(before, after), False), pc.and_(pc.is_null(before), pc.is_null(after)))
+    kept = pc.sum(pc.is_in(previous["path"], value_set=current["path"])).as_py() or 0
     return InventoryChange(
-        files=len(after),
-        added=sum(1 for p in after if p not in before),
-        changed=sum(1 for p, h in after.items() if p in before and before[p] != h),
-        removed=sum(1 for p in before if p not in after),
-        unreadable=sum(1 for h in after.values() if h is None),
+        files=current.num_rows,
+        added=current.num_rows - (pc.sum(known).as_py() or 0),
+        changed=pc.sum(pc.and_(known, pc.invert(same))).as_py() or 0,
+        removed=previous.num_rows - kept,
+        unreadable=after.null_count,
     )
 
 
@@ -243,10 +279,15 @@ class ParseCache:
         return cls(root, max(versions, key=lambda p: p.stat().st_mtime_ns).name)
 
     def parsed_hashes(self) -> set[str]:
-        hashes: set[str] = set()
-        for chunk in self.chunks():
-            hashes.update(pq.read_table(chunk / "reports.parquet", columns=["sha256"])["sha256"].to_pylist())
-        return hashes
+        return set(self.parsed_hash_array().to_pylist())
+
+    def parsed_hash_array(self) -> pa.Array:
+        """The hashes of every content in the cache, for lookups in Arrow (no Python strings). Read
+        as one dataset, whose files Arrow reads at once: a fifth of the time of one by one."""
+        files = [str(chunk / "reports.parquet") for chunk in self.chunks()]
+        if not files:
+            return pa.array([], pa.string())
+        return ds.dataset(files, format="parquet").to_table(columns=["sha256"])["sha256"].combine_chunks()
 
     def chunks(self) -> list[Path]:
         """Complete chunks only: a chunk directory appears by one rename once all its files exist."""
@@ -435,11 +476,6 @@ class _Codes:
         return pa.DictionaryArray.from_arrays(indices, pa.array(self.distinct(), pa.string()))
 
 
-def _rows(table: pa.Table, *columns: str):
-    """The table's rows as tuples of these columns' Python values."""
-    return zip(*(table[c].to_pylist() for c in columns))
-
-
 def _table(rows: list[tuple], schema: pa.Schema) -> pa.Table:
     columns = list(zip(*rows)) if rows else [[] for _ in schema]
     return pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, schema)], schema=schema)
@@ -449,28 +485,37 @@ def pending_changes(raw_dir: Path, inventory: pa.Table | None) -> list[tuple[str
     """What a run would ingest now, as (path, change) pairs in path order; empty when raw/ matches
     the inventory. A new path is a change whatever its bytes, so none is read here (the run reads
     it once); a known file whose size or mtime moved is hashed, so that touching it is no change."""
-    before = {} if inventory is None else {
-        path: (sha, error) for path, sha, error in _rows(inventory, "path", "sha256", "read_error")}
+    if inventory is None:
+        inventory = INVENTORY_SCHEMA.empty_table()
+    listing = list_raw(raw_dir, inventory)
+    at = pc.index_in(listing["path"], value_set=inventory["path"])  # the row in `inventory`, or null
+    # Only new paths and known ones without their hash back (size or mtime moved, or unreadable)
+    # can differ: the others kept the inventory's hash.
+    suspect = pc.or_(pc.is_null(at), pc.is_null(listing["sha256"]))
+    known_sha, known_error = inventory["sha256"].take(at), inventory["read_error"].take(at)
     changes = []
-    for path, sha, size, mtime, error in _rows(list_raw(raw_dir, inventory), *INVENTORY_SCHEMA.names):
-        known = before.pop(path, None)
-        if known is None:
+    for row in zip(*(column.filter(suspect).to_pylist() for column in (
+            listing["path"], at, listing["size"], listing["mtime_ns"], listing["read_error"], known_sha, known_error))):
+        path, inventory_row, size, mtime, error, *known = row
+        if inventory_row is None:
             changes.append((path, f"new: {error or f'{size} bytes, mtime {mtime}'}"))
             continue
-        if sha is None and error is None:
+        sha = None
+        if error is None:
             _, sha, _, _, error = read_file(raw_dir, path)[0]
-        if (sha, error) != known:
+        if [sha, error] != known:
             changes.append((path, f"changed: {sha or error}"))
-    return changes + [(path, "removed") for path in sorted(before)]
+    removed = inventory["path"].filter(pc.invert(pc.is_in(inventory["path"], value_set=listing["path"])))
+    return changes + [(path, "removed") for path in sorted(removed.to_pylist())]
 
 
 def changes_fingerprint(inventory: pa.Table | None, changes: list[tuple[str, str]]) -> str:
     """Names a set of changes to the inventory they apply to, so that a file removed and added back
     later is a new run request, not the one already made."""
     digest = hashlib.sha256()
-    if inventory is not None:
-        for path, sha in _rows(inventory, "path", "sha256"):
-            digest.update(f"{path}\0{sha}\n".encode())
+    if inventory is not None and inventory.num_rows:
+        entries = pc.binary_join_element_wise(inventory["path"], pc.fill_null(inventory["sha256"], "None"), "\0")
+        digest.update(("\n".join(entries.to_pylist()) + "\n").encode())
     digest.update(b"\1")
     for path, change in changes:
         digest.update(f"{path}\0{change}\n".encode())
