@@ -493,17 +493,17 @@ def pending_changes(raw_dir: Path, inventory: pa.Table | None) -> list[tuple[str
     # can differ: the others kept the inventory's hash.
     suspect = pc.or_(pc.is_null(at), pc.is_null(listing["sha256"]))
     known_sha, known_error = inventory["sha256"].take(at), inventory["read_error"].take(at)
+    columns = (listing["path"], at, listing["size"], listing["mtime_ns"], listing["read_error"], known_sha, known_error)
     changes = []
-    for row in zip(*(column.filter(suspect).to_pylist() for column in (
-            listing["path"], at, listing["size"], listing["mtime_ns"], listing["read_error"], known_sha, known_error))):
-        path, inventory_row, size, mtime, error, *known = row
+    for path, inventory_row, size, mtime, error, before_sha, before_error in zip(
+            *(column.filter(suspect).to_pylist() for column in columns)):
         if inventory_row is None:
             changes.append((path, f"new: {error or f'{size} bytes, mtime {mtime}'}"))
             continue
         sha = None
         if error is None:
             _, sha, _, _, error = read_file(raw_dir, path)[0]
-        if [sha, error] != known:
+        if (sha, error) != (before_sha, before_error):
             changes.append((path, f"changed: {sha or error}"))
     removed = inventory["path"].filter(pc.invert(pc.is_in(inventory["path"], value_set=listing["path"])))
     return changes + [(path, "removed") for path in sorted(removed.to_pylist())]
@@ -514,6 +514,7 @@ def changes_fingerprint(inventory: pa.Table | None, changes: list[tuple[str, str
     later is a new run request, not the one already made."""
     digest = hashlib.sha256()
     if inventory is not None and inventory.num_rows:
+        # The bytes the row-by-row digest took, so a run already requested is not requested again
         entries = pc.binary_join_element_wise(inventory["path"], pc.fill_null(inventory["sha256"], "None"), "\0")
         digest.update(("\n".join(entries.to_pylist()) + "\n").encode())
     digest.update(b"\1")
