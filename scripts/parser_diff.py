@@ -71,9 +71,12 @@ def main() -> int:
 
 
 def _run(tree: Path, env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, *args], cwd=tree, env=_env(tree, env), check=True, stdout=subprocess.DEVNULL)
+
+
+def _env(tree: Path, env: dict[str, str]) -> dict[str, str]:
     # The tree's own package first: the installed one may be another checkout.
-    env = {**os.environ, **env, "PYTHONPATH": str(tree)}
-    subprocess.run([sys.executable, *args], cwd=tree, env=env, check=True, stdout=subprocess.DEVNULL)
+    return {**os.environ, **env, "PYTHONPATH": str(tree)}
 
 
 def _build(tree: Path, env: dict[str, str]) -> str:
@@ -81,9 +84,8 @@ def _build(tree: Path, env: dict[str, str]) -> str:
     code = ("try: from orchestration.lib.parsing.compiled import parser_build\n"
             "except ImportError: print('Python')  # a commit from before the compiled parser\n"
             "else: print(parser_build())")
-    env = {**os.environ, **env, "PYTHONPATH": str(tree)}
-    return subprocess.run([sys.executable, "-c", code], cwd=tree, env=env, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    return subprocess.run([sys.executable, "-c", code], cwd=tree, env=_env(tree, env), check=True,
+                          capture_output=True, text=True).stdout.strip()
 
 
 def _dump(file_list: Path, out: Path) -> int:

@@ -123,10 +123,15 @@ def _unchanged_hashes(listing: pa.Table, previous: pa.Table | None) -> pa.Chunke
     there, else null."""
     if previous is None:
         return pa.chunked_array([pa.nulls(listing.num_rows, pa.string())])
-    at = pc.index_in(listing["path"], value_set=previous["path"])  # the row in `previous`, or null
+    at = _rows_in(listing, previous)
     unchanged = pc.and_(pc.equal(listing["size"], previous["size"].take(at)),
                         pc.equal(listing["mtime_ns"], previous["mtime_ns"].take(at)))
     return pc.if_else(pc.fill_null(unchanged, False), previous["sha256"].take(at), None)
+
+
+def _rows_in(table: pa.Table, other: pa.Table) -> pa.ChunkedArray:
+    """For each path of `table`, its row in `other`, or null where `other` has no such path."""
+    return pc.index_in(table["path"], value_set=other["path"])
 
 
 def _os_error(err: OSError) -> str:
@@ -226,7 +231,7 @@ def complete_inventory(listing: pa.Table, read_rows: list[tuple]) -> pa.Table:
     if not read_rows:
         return listing
     read = _table(read_rows, INVENTORY_SCHEMA)
-    at = pc.index_in(listing["path"], value_set=read["path"])  # the row in `read`, or null
+    at = _rows_in(listing, read)
     was_read = pc.is_valid(at)
     return pa.Table.from_arrays(
         [pc.if_else(was_read, read[name].take(at), listing[name]) for name in INVENTORY_SCHEMA.names],
@@ -236,16 +241,14 @@ def complete_inventory(listing: pa.Table, read_rows: list[tuple]) -> pa.Table:
 def compare_inventories(previous: pa.Table | None, current: pa.Table) -> InventoryChange:
     if previous is None:
         previous = INVENTORY_SCHEMA.empty_table()
-    at = pc.index_in(current["path"], value_set=previous["path"])  # the row in `previous`, or null
-    known = pc.is_valid(at)
+    at = _rows_in(current, previous)
     before, after = previous["sha256"].take(at), current["sha256"]
     same = pc.or_(pc.fill_null(pc.equal(before, after), False), pc.and_(pc.is_null(before), pc.is_null(after)))
-    kept = pc.sum(pc.is_in(previous["path"], value_set=current["path"])).as_py() or 0
     return InventoryChange(
         files=current.num_rows,
-        added=current.num_rows - (pc.sum(known).as_py() or 0),
-        changed=pc.sum(pc.and_(known, pc.invert(same))).as_py() or 0,
-        removed=previous.num_rows - kept,
+        added=at.null_count,
+        changed=pc.sum(pc.and_(pc.is_valid(at), pc.invert(same))).as_py() or 0,
+        removed=_rows_in(previous, current).null_count,
         unreadable=after.null_count,
     )
 
@@ -488,7 +491,7 @@ def pending_changes(raw_dir: Path, inventory: pa.Table | None) -> list[tuple[str
     if inventory is None:
         inventory = INVENTORY_SCHEMA.empty_table()
     listing = list_raw(raw_dir, inventory)
-    at = pc.index_in(listing["path"], value_set=inventory["path"])  # the row in `inventory`, or null
+    at = _rows_in(listing, inventory)
     # Only new paths and known ones without their hash back (size or mtime moved, or unreadable)
     # can differ: the others kept the inventory's hash.
     suspect = pc.or_(pc.is_null(at), pc.is_null(listing["sha256"]))
@@ -505,7 +508,7 @@ def pending_changes(raw_dir: Path, inventory: pa.Table | None) -> list[tuple[str
             _, sha, _, _, error = read_file(raw_dir, path)[0]
         if (sha, error) != (before_sha, before_error):
             changes.append((path, f"changed: {sha or error}"))
-    removed = inventory["path"].filter(pc.invert(pc.is_in(inventory["path"], value_set=listing["path"])))
+    removed = inventory["path"].filter(pc.is_null(_rows_in(inventory, listing)))
     return changes + [(path, "removed") for path in sorted(removed.to_pylist())]
 
 
