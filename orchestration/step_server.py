@@ -13,6 +13,7 @@ import os
 import tempfile
 
 import dagster as dg
+import dbt.cli.main  # noqa: F401 - dbt runs in a process forked from the dbt step (transform/resources.py)
 import pyarrow.dataset  # noqa: F401 - what pyarrow.parquet imports on its first read, in each step
 
 from . import definitions

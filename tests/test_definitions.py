@@ -1,8 +1,10 @@
 import logging
+import os
 import subprocess
 import sys
 
 import dagster as dg
+import pytest
 
 from orchestration.definitions import defs
 
@@ -93,13 +95,45 @@ def test_sensor_fires_on_new_or_changed_content_only(tmp_path, monkeypatch):
     assert isinstance(changed, dg.RunRequest) and new_cursor != cursor
 
 
-def test_the_dbt_resource_overrides_methods_dagster_dbt_still_has():
-    """LocalDbtCliResource replaces two private methods of dagster-dbt; renamed upstream, the
-    overrides would silently stop saving their seconds per build."""
-    from dagster_dbt import DbtCliResource
+def test_a_failed_dbt_build_fails_its_step_with_dbts_own_error(tmp_path, monkeypatch):
+    """dbt runs in a process forked from the step (ForkedDbt): its errors must still reach the run. A
+    warehouse without landing tables breaks the first staging view."""
+    from orchestration.defs.transform.assets import warehouse_models
+    from orchestration.defs.transform.resources import DbtBuildError, ForkedDbt
+    from orchestration.lib.paths import WAREHOUSE_DIR_ENV
 
-    from orchestration.defs.transform.resources import LocalDbtCliResource, dbt_resource
+    monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(tmp_path))
+    with pytest.raises(DbtBuildError) as failed:
+        dg.materialize([warehouse_models], resources={"dbt": ForkedDbt()})
+    message = str(failed.value)
+    assert message.startswith(f"dbt build --full-refresh failed (log: {tmp_path / 'dbt' / 'dbt.log'}):")
+    assert "Table with name \"landing.report_files\" does not exist" in message
+    assert "\x1b" not in message, message[:400]
+    assert (tmp_path / "dbt" / "dbt.log").stat().st_size > 0
 
-    for name in ("_cli_version", "_initialize_dbt_core_adapter"):
-        assert name in vars(DbtCliResource) and name in vars(LocalDbtCliResource)
-    assert dbt_resource._initialize_dbt_core_adapter(["build"]) is None
+
+def test_a_dbt_process_that_dies_fails_its_step_with_its_exit_code(tmp_path, monkeypatch):
+    from orchestration.defs.transform import resources
+    from orchestration.defs.transform.assets import warehouse_models
+    from orchestration.lib.paths import WAREHOUSE_DIR_ENV
+
+    monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(tmp_path))
+    monkeypatch.setattr(resources, "_run_dbt", lambda *args: os._exit(3))  # as when the kernel kills it
+    with pytest.raises(resources.DbtBuildError, match=r"the dbt process ended without a result \(exit code 3\)"):
+        dg.materialize([warehouse_models], resources={"dbt": resources.ForkedDbt()})
+
+
+def test_dbt_builds_from_its_own_parse_unless_that_is_stale(monkeypatch):
+    from dbt.version import __version__ as dbt_version
+
+    from orchestration.defs.transform import resources
+
+    manifest = resources.parsed_manifest()
+    assert manifest.metadata.dbt_version == dbt_version
+    assert "model.ogi.fct_agency_year" in manifest.nodes
+    # Generic tests keep the arguments manifest.json leaves out.
+    [unique] = [node for node in manifest.nodes.values() if node.name == "unique_reports_file_path"]
+    assert unique.test_metadata.kwargs["column_name"] == "file_path"
+    monkeypatch.setattr(resources, "_newest_project_file", lambda project: float("inf"))
+    assert resources.parsed_manifest() is None
+

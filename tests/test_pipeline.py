@@ -367,6 +367,8 @@ def test_a_patched_publication_equals_one_written_whole(tmp_path):
     (raw / TRUTH_FILE).unlink()
     warehouse = tmp_path / "warehouse"
     assert _ogi_run(raw, warehouse).returncode == 0
+    # Every process that wrote the warehouse closed it: the file alone is the database.
+    assert not list(warehouse.glob("*.wal"))
     generate_corpus(20, tmp_path / "more", seed=42)
     (tmp_path / "more" / TRUTH_FILE).unlink()
     for path in sorted((tmp_path / "more").iterdir()):

@@ -1,18 +1,25 @@
-"""The dbt project and CLI resource; the manifest is (re)built when missing or older than the models."""
+"""The dbt project and how the pipeline runs dbt; the manifest is (re)built when missing or older
+than the models."""
 
 from __future__ import annotations
 
 import fcntl
+import gc
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
-from functools import cached_property
-from importlib.metadata import version as installed_version
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
-from dagster_dbt import DbtCliResource, DbtProject
-from packaging.version import Version
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtProject
+# dagster-dbt's own steps around a `dbt` command, reused around dbtRunner. Private: an upgrade
+# that moves them fails the import, and every pipeline test runs through both.
+from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
+from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
 from ...lib.paths import DBT_PROJECT_DIR, dbt_project_files
 
@@ -24,10 +31,7 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 def ensure_manifest(project: DbtProject = dbt_project) -> Path:
     """`dbt parse` once per change of the dbt project, so a fresh clone needs no extra step."""
     manifest = Path(project.manifest_path)
-    root = Path(project.project_dir)
-    # Only the project's own files: every step process loads the definitions, and walking
-    # target/ and logs/ too cost more with each run that wrote there.
-    newest = max(p.stat().st_mtime for p in dbt_project_files(root))
+    newest = _newest_project_file(project)
     manifest.parent.mkdir(parents=True, exist_ok=True)
     # Processes loading the definitions at once (pytest workers, step processes) would otherwise
     # each run `dbt parse`, and one read the manifest another was still writing.
@@ -40,6 +44,31 @@ def ensure_manifest(project: DbtProject = dbt_project) -> Path:
     return manifest
 
 
+def parsed_manifest():
+    """dbt's manifest object as the `dbt parse` of `ensure_manifest` left it (0.1 s), so that a build
+    parses nothing (dbt's own parse took 1.0–1.8 s of each build). manifest.json is not enough: dbt
+    leaves the generic tests' arguments out of it. The partial-parse file beside it is dbt's own
+    cache of the whole manifest, written by that same parse. None, and dbt parses, when that file
+    is older than the project or from another dbt."""
+    from dbt.contracts.graph.manifest import Manifest
+    from dbt.version import __version__ as dbt_version
+
+    saved = ensure_manifest().with_name("partial_parse.msgpack")
+    try:
+        if saved.stat().st_mtime < _newest_project_file(dbt_project):
+            return None
+        manifest = Manifest.from_msgpack(saved.read_bytes())
+    except Exception:  # noqa: BLE001 - whatever makes the cache unreadable, dbt parses instead
+        return None
+    return manifest if manifest.metadata.dbt_version == dbt_version else None
+
+
+def _newest_project_file(project: DbtProject) -> float:
+    # Only the project's own files: every step process loads the definitions, and walking
+    # target/ and logs/ too cost more with each run that wrote there.
+    return max(p.stat().st_mtime for p in dbt_project_files(Path(project.project_dir)))
+
+
 def _readable(manifest: Path) -> bool:
     """False also for a manifest cut short (a `dbt parse` killed while writing it)."""
     try:
@@ -49,22 +78,103 @@ def _readable(manifest: Path) -> bool:
     return True
 
 
-class LocalDbtCliResource(DbtCliResource):
-    """dagster-dbt asks `dbt --version` for the version on every `dbt build`; that command also asks
-    PyPI for the latest release (two requests, up to 1 s each, and network access at run time).
-    DBT_EXECUTABLE is this venv's dbt, so the installed package says the same without either.
-    Both overrides are of dagster-dbt's private methods: tests/test_definitions.py checks that they
-    still exist under these names."""
+class ForkedDbt(dg.ConfigurableResource):
+    """dbt run by a process forked from the step (dbt's `dbtRunner` there), where dagster-dbt's
+    DbtCliResource starts a new `dbt` program: that program imported dbt and parsed the project
+    again, 3 s of every build, where the step server has imported dbt already (step_server.py)
+    and the fork reads dbt's saved parse (`parsed_manifest`). dbt's state stays in that process
+    (its open warehouse, its adapter), and it runs on the other core while this one records each
+    node's result as it arrives, as the Dagster event dagster-dbt makes of it
+    (`to_default_asset_events`). The dbt assets a run selects are what dbt builds, as with
+    dagster-dbt's CLI. dbt logs to `<target_path>/dbt.log` (JSON lines); the console shows no dbt
+    output, and a failed build raises with dbt's error messages."""
 
-    @cached_property
-    def _cli_version(self) -> Version:
-        return Version(installed_version("dbt-core"))
+    def build(self, context: dg.AssetExecutionContext, args: list[str], target_path: Path) -> Iterator:
+        params = get_updated_cli_invocation_params_for_context(context, {}, DagsterDbtTranslator())
+        project = params.dbt_project or dbt_project
+        argv = [*args, *params.selection_args, "--project-dir", str(project.project_dir),
+                "--profiles-dir", str(project.profiles_dir), "--target-path", str(target_path),
+                "--log-path", str(target_path), "--log-format-file", "json", "--log-level", "none",
+                "--log-level-file", "debug", "--no-use-colors"]
+        if params.indirect_selection:
+            argv += ["--indirect-selection", params.indirect_selection]
+        # dagster-dbt runs a large selection from a copy of the project, with a selectors file of
+        # its own: dbt parses that copy.
+        own_project = Path(project.project_dir) == Path(dbt_project.project_dir)
+        fork = multiprocessing.get_context("fork")
+        receiving, sending = fork.Pipe(duplex=False)
+        process = fork.Process(target=_run_dbt, args=(argv, own_project, sending), name="dbt build")
+        process.start()
+        sending.close()
+        ended = None
+        try:
+            while True:
+                kind, payload = receiving.recv()
+                if kind == "result":
+                    yield from DbtCoreCliEventMessage(raw_event=payload, event_history_metadata={}).to_default_asset_events(
+                        manifest=params.manifest, dagster_dbt_translator=params.dagster_dbt_translator,
+                        context=context, target_path=target_path, project=project)
+                else:
+                    ended = payload
+                    break
+        except EOFError:  # it died (killed, out of memory) before it could say how dbt ended
+            pass
+        except BaseException:  # this step is stopped: so is dbt
+            process.terminate()
+            raise
+        finally:
+            process.join()
+            receiving.close()
+        success, errors = ended or (False, [f"the dbt process ended without a result (exit code {process.exitcode})"])
+        if not success:
+            raise DbtBuildError(f"dbt {' '.join(args)} failed (log: {target_path / 'dbt.log'}):\n" + "\n".join(errors[-20:]))
 
-    def _initialize_dbt_core_adapter(self, args):  # noqa: ARG002 - dagster-dbt's signature
-        """dagster-dbt also builds an in-process dbt adapter before each command, loading every dbt
-        macro (1.5–2.5 s before `dbt build` starts), for fetch_row_counts() and
-        fetch_column_metadata() only, which this project does not call; it runs without one."""
-        return None
+
+class DbtBuildError(Exception):
+    pass
 
 
-dbt_resource = LocalDbtCliResource(project_dir=dbt_project, dbt_executable=DBT_EXECUTABLE)
+# The events dagster-dbt turns into Dagster events: one per node, when the node has run.
+_NODE_RESULTS = frozenset({"LogModelResult", "LogSeedResult", "LogSnapshotResult", "LogTestResult"})
+
+
+def _run_dbt(argv: list[str], own_project: bool, sending) -> None:
+    """In the forked process: each node's result, then (success, error messages)."""
+    from dbt.cli.main import dbtRunner
+    from dbt_common.events.functions import msg_to_dict
+
+    errors: list[str] = []
+    sent = threading.Lock()  # dbt's threads report their nodes at once
+
+    def on_event(msg) -> None:
+        # Thousands of events per build; only the nodes' results become Dagster events.
+        if msg.info.name in _NODE_RESULTS:
+            with sent:
+                sending.send(("result", msg_to_dict(msg)))
+        elif msg.info.level == "error":
+            errors.append(msg.info.msg)
+
+    try:
+        result = dbtRunner(manifest=parsed_manifest() if own_project else None, callbacks=[on_event]).invoke(argv)
+        _close_warehouse()
+        if not result.success and not errors:
+            errors.append(str(result.exception) if result.exception else "no error message; see dbt.log")
+        sending.send(("end", (result.success, errors)))
+    except BaseException as error:
+        sending.send(("end", (False, [*errors, f"{type(error).__name__}: {error}"])))
+        raise
+
+
+def _close_warehouse() -> None:
+    """What a `dbt` program does as it exits, and this process, leaving as multiprocessing's
+    processes do, would not: close dbt-duckdb's connection, which checkpoints the warehouse into
+    its file (else its last writes stay in the write-ahead log beside it until the next open)."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+    from dbt.adapters.factory import reset_adapters
+
+    reset_adapters()  # the adapter's connections hold cursors on it
+    DuckDBConnectionManager.close_all_connections()  # what dbt-duckdb runs at exit
+    gc.collect()
+
+
+dbt_resource = ForkedDbt()
