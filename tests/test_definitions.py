@@ -112,6 +112,26 @@ def test_a_failed_dbt_build_fails_its_step_with_dbts_own_error(tmp_path, monkeyp
     assert (tmp_path / "dbt" / "dbt.log").stat().st_size > 0
 
 
+def test_dbt_builds_the_dbt_assets_a_run_selects(tmp_path, monkeypatch):
+    """As dagster-dbt's CLI resource would: one seed selected, dbt builds it and runs its tests."""
+    import duckdb
+
+    from orchestration.defs.transform.assets import warehouse_models
+    from orchestration.defs.transform.resources import ForkedDbt
+    from orchestration.lib.paths import WAREHOUSE_DIR_ENV
+
+    monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(tmp_path))
+    result = dg.materialize([warehouse_models], resources={"dbt": ForkedDbt()}, selection=["agency_sectors"])
+    assert [m.asset_key for m in result.get_asset_materialization_events()] == [dg.AssetKey("agency_sectors")]
+    checks = result.get_asset_check_evaluations()
+    assert sorted(c.check_name for c in checks) == [
+        "not_null_agency_sectors_pattern", "not_null_agency_sectors_sector", "unique_agency_sectors_pattern"]
+    assert all(c.passed for c in checks)
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from main.agency_sectors").fetchone() == (48,)
+        assert con.execute("select count(*) from duckdb_tables() where schema_name <> 'main'").fetchone() == (0,)
+
+
 def test_a_dbt_process_that_dies_fails_its_step_with_its_exit_code(tmp_path, monkeypatch):
     from orchestration.defs.transform import resources
     from orchestration.defs.transform.assets import warehouse_models
