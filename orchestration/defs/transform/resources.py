@@ -144,12 +144,12 @@ def _run_dbt(argv: list[str], own_project: bool, sending) -> None:
     from dbt_common.events.functions import msg_to_dict
 
     errors: list[str] = []
-    sent = threading.Lock()  # dbt's threads report their nodes at once
+    pipe_lock = threading.Lock()  # dbt's threads report their nodes at once
 
     def on_event(msg) -> None:
         # Thousands of events per build; only the nodes' results become Dagster events.
         if msg.info.name in _NODE_RESULTS:
-            with sent:
+            with pipe_lock:
                 sending.send(("result", msg_to_dict(msg)))
         elif msg.info.level == "error":
             errors.append(msg.info.msg)
