@@ -16,8 +16,8 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: ForkedDbt):
     else:
         context.log.info("[dbt] building what changed since the last successful build and testing its rows")
     built = tests = passed = 0
-    # One target directory per warehouse (runs on it are serialized): dbt reuses its partial parse
-    # there, and the repository gains no target directory per run.
+    # One target directory per warehouse (runs on it are serialized): dbt's log, compiled SQL and
+    # run results stay with the warehouse they describe, and the repository gains none per run.
     args = ["build", "--full-refresh"] if full_build else ["build"]
     for event in dbt.build(context, args, target_path=warehouse().root / "dbt"):
         built += isinstance(event, dg.Output)
