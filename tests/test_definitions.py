@@ -98,13 +98,10 @@ def test_sensor_fires_on_new_or_changed_content_only(tmp_path, monkeypatch):
 def test_a_failed_dbt_build_fails_its_step_with_dbts_own_error(tmp_path, monkeypatch):
     """dbt runs in a process forked from the step (ForkedDbt): its errors must still reach the run. A
     warehouse without landing tables breaks the first staging view."""
-    from orchestration.defs.transform.assets import warehouse_models
-    from orchestration.defs.transform.resources import DbtBuildError, ForkedDbt
-    from orchestration.lib.paths import WAREHOUSE_DIR_ENV
+    from orchestration.defs.transform.resources import DbtBuildError
 
-    monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(tmp_path))
     with pytest.raises(DbtBuildError) as failed:
-        dg.materialize([warehouse_models], resources={"dbt": ForkedDbt()})
+        _materialize_dbt(tmp_path, monkeypatch)
     message = str(failed.value)
     assert message.startswith(f"dbt build --full-refresh failed (log: {tmp_path / 'dbt' / 'dbt.log'}):")
     assert "Table with name \"landing.report_files\" does not exist" in message
@@ -116,12 +113,7 @@ def test_dbt_builds_the_dbt_assets_a_run_selects(tmp_path, monkeypatch):
     """As dagster-dbt's CLI resource would: one seed selected, dbt builds it and runs its tests."""
     import duckdb
 
-    from orchestration.defs.transform.assets import warehouse_models
-    from orchestration.defs.transform.resources import ForkedDbt
-    from orchestration.lib.paths import WAREHOUSE_DIR_ENV
-
-    monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(tmp_path))
-    result = dg.materialize([warehouse_models], resources={"dbt": ForkedDbt()}, selection=["agency_sectors"])
+    result = _materialize_dbt(tmp_path, monkeypatch, selection=["agency_sectors"])
     assert [m.asset_key for m in result.get_asset_materialization_events()] == [dg.AssetKey("agency_sectors")]
     checks = result.get_asset_check_evaluations()
     assert sorted(c.check_name for c in checks) == [
@@ -134,13 +126,10 @@ def test_dbt_builds_the_dbt_assets_a_run_selects(tmp_path, monkeypatch):
 
 def test_a_dbt_process_that_dies_fails_its_step_with_its_exit_code(tmp_path, monkeypatch):
     from orchestration.defs.transform import resources
-    from orchestration.defs.transform.assets import warehouse_models
-    from orchestration.lib.paths import WAREHOUSE_DIR_ENV
 
-    monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(tmp_path))
     monkeypatch.setattr(resources, "_run_dbt", lambda *args: os._exit(3))  # as when the kernel kills it
     with pytest.raises(resources.DbtBuildError, match=r"the dbt process ended without a result \(exit code 3\)"):
-        dg.materialize([warehouse_models], resources={"dbt": resources.ForkedDbt()})
+        _materialize_dbt(tmp_path, monkeypatch)
 
 
 def test_dbt_builds_from_its_own_parse_unless_that_is_stale(monkeypatch):
@@ -157,3 +146,12 @@ def test_dbt_builds_from_its_own_parse_unless_that_is_stale(monkeypatch):
     monkeypatch.setattr(resources, "_newest_project_file", lambda project: float("inf"))
     assert resources.parsed_manifest() is None
 
+
+def _materialize_dbt(warehouse_dir, monkeypatch, **options) -> dg.ExecuteInProcessResult:
+    """The dbt assets materialized on their own, with ForkedDbt, into `warehouse_dir`."""
+    from orchestration.defs.transform.assets import warehouse_models
+    from orchestration.defs.transform.resources import ForkedDbt
+    from orchestration.lib.paths import WAREHOUSE_DIR_ENV
+
+    monkeypatch.setenv(WAREHOUSE_DIR_ENV, str(warehouse_dir))
+    return dg.materialize([warehouse_models], resources={"dbt": ForkedDbt()}, **options)

@@ -491,15 +491,15 @@ def pending_changes(raw_dir: Path, inventory: pa.Table | None) -> list[tuple[str
     if inventory is None:
         inventory = INVENTORY_SCHEMA.empty_table()
     listing = list_raw(raw_dir, inventory)
-    at = _rows_in(listing, inventory)
-    # Only new paths and known ones without their hash back (size or mtime moved, or unreadable)
-    # can differ: the others kept the inventory's hash.
-    suspect = pc.or_(pc.is_null(at), pc.is_null(listing["sha256"]))
+    # Only files without the inventory's hash can differ: new paths, and known ones whose size or
+    # mtime moved or that were unreadable. The others kept it, so only these are looked up again.
+    suspect = listing.filter(pc.is_null(listing["sha256"]))
+    at = _rows_in(suspect, inventory)
     known_sha, known_error = inventory["sha256"].take(at), inventory["read_error"].take(at)
-    columns = (listing["path"], at, listing["size"], listing["mtime_ns"], listing["read_error"], known_sha, known_error)
+    columns = (suspect["path"], at, suspect["size"], suspect["mtime_ns"], suspect["read_error"], known_sha, known_error)
     changes = []
     for path, inventory_row, size, mtime, error, before_sha, before_error in zip(
-            *(column.filter(suspect).to_pylist() for column in columns)):
+            *(column.to_pylist() for column in columns)):
         if inventory_row is None:
             changes.append((path, f"new: {error or f'{size} bytes, mtime {mtime}'}"))
             continue
