@@ -14,11 +14,13 @@ copy of the repository benchmarks itself, not the installed checkout):
    its wall time, its memory (PSS summed over the process tree, sampled every --memory-every
    seconds, with the CPU the sampling took; and the largest single process's max RSS from
    getrusage) and the time of each stage, taken from when the run prints each stage's lines;
-3. the incremental run: 1% more files (seed 1, own names) added to the same landing zone, run
-   again, checking from the `[parse] N files read, M new contents parsed` line that only those
-   were read and parsed; with --incremental-repeat K, K times, each from a copy of the warehouse
-   the full run left (the VM's speed moves by 20% between two such runs), the median reported;
-   then one sensor tick (raw/ against the inventory: nothing pending);
+3. the run after one new file (the full run's warehouse restored afterwards): what an incremental
+   run costs whatever the increment's size; then the incremental run: 1% more files (seed 1, own
+   names) added to the same landing zone, run again, checking from the `[parse] N files read, M
+   new contents parsed` line that only those were read and parsed; with --incremental-repeat K,
+   K times, each from a copy of the warehouse the full run left (the VM's speed moves by 20%
+   between two such runs), the median reported; then one sensor tick (raw/ against the
+   inventory: nothing pending);
 4. a run with nothing changed (what the daily schedule mostly finds): it must stop after the
    landing zone, the standing publication being built from the same inputs;
    after the full and the incremental run, the published values against the corpora's truth:
@@ -81,7 +83,7 @@ STAGE_ENDS = [
     ("publish", re.compile(r"^\s*\[publish\] ")),
 ]
 LAST_STAGE = "summary, exit"
-RUN_KINDS = ("full", "incremental", "unchanged")
+RUN_KINDS = ("full", "one new file", "incremental", "unchanged")
 PARSED = re.compile(r"\[parse\] (\d+) files read, (\d+) new contents parsed")
 UNCHANGED = re.compile(r"\[stage\] nothing changed since the publication")
 INGEST = re.compile(r"\[ingest\] (\d+) files in .*: (\d+) new, (\d+) changed, (\d+) removed")
@@ -414,6 +416,8 @@ def pipeline(work: Path, n: int, workers: int, gen_workers: int, memory_every: f
     # In a process of its own: children forked later would report this process's peak as their max RSS.
     layout = WarehouseLayout(warehouse)
     published = {"full": _in_fresh_process(published_against_truth, layout.published_database, truths)}
+    warm_up["one new file"], one_new_file = run_after_one_new_file(work, raw, warehouse, n, workers, gen_workers,
+                                                                   memory_every)
     added_files, new_contents = add_new_files(work, raw, max(1, n // 100), gen_workers)
     before_increment = work / f"warehouse-{n}-before-increment"
     shutil.rmtree(before_increment, ignore_errors=True)
@@ -439,20 +443,39 @@ def pipeline(work: Path, n: int, workers: int, gen_workers: int, memory_every: f
     warm_up["unchanged"] = 0.0  # it reads no file
     unchanged = ogi_run(raw, warehouse, workers, work / f"run-{n}-unchanged.log", memory_every)
     parsed = incremental.find(PARSED)
-    parsed_full = full.find(PARSED)
     ingest_line = incremental.find(INGEST)
     return {
-        "n": n, "full": full, "incremental": incremental, "unchanged": unchanged, "added_files": added_files,
+        "n": n, "full": full, "one new file": one_new_file, "incremental": incremental, "unchanged": unchanged,
+        "added_files": added_files,
         "incremental_walls": [run.wall for run in incrementals],
         "published": published,
         "warm_up": warm_up, "skipped_unchanged": unchanged.find(UNCHANGED) is not None,
         "sensor_tick": sensor_tick,
-        "parsed_full": f"{parsed_full.group(2)} of {parsed_full.group(1)} read" if parsed_full else "?",
         "new_contents": new_contents,
         "parsed_new": int(parsed.group(2)) if parsed else None,
         "read_new": int(parsed.group(1)) if parsed else None,
         "ingest_new": int(ingest_line.group(2)) if ingest_line else None,
     }
+
+
+def run_after_one_new_file(work: Path, raw: Path, warehouse: Path, n: int, workers: int, gen_workers: int,
+                           memory_every: float) -> tuple[float, RunResult]:
+    """`ogi run` after one file of another seed lands; then raw/ and the warehouse as they were.
+    Its time against the +1% run's is the part of an incremental run that does not grow with the
+    increment."""
+    saved = work / f"warehouse-{n}-before-one-file"
+    shutil.rmtree(saved, ignore_errors=True)
+    shutil.copytree(warehouse, saved, symlinks=True)
+    source = min((corpus(work, max(1, n // 100), 1, gen_workers) / "raw").iterdir())
+    landed = raw / f"one-{source.name}"
+    shutil.copy2(source, landed)
+    print("ogi run after one new file …", file=sys.stderr, flush=True)
+    reading = read_every_file(raw)
+    run = ogi_run(raw, warehouse, workers, work / f"run-{n}-one-new-file.log", memory_every)
+    landed.unlink()
+    shutil.rmtree(warehouse)  # back to the same path: dbt's partial parse keys on it
+    saved.rename(warehouse)
+    return reading, run
 
 
 def read_every_file(raw: Path) -> float:
@@ -565,9 +588,8 @@ def main() -> int:
     for r in results:
         for kind in RUN_KINDS:
             run: RunResult = r[kind]
-            files = r["n"] if kind == "full" else r["n"] + r["added_files"]
-            parsed = {"full": r["parsed_full"], "incremental": f"{r['parsed_new']} of {r['read_new']} read"}.get(
-                kind, "0 read")
+            files = _files_seen(r, kind)
+            parsed = "0 read" if kind == "unchanged" else _parsed(run)
             outcome = "" if run.returncode == 0 else f" (FAILED, exit {run.returncode})"
             print(f"| {files} | {kind}{outcome} | {r['warm_up'][kind]:.1f} | {run.wall:.1f} | {run.peak_mb():,.0f} | {run.sampler_cpu:.1f} | {run.max_rss_mb:,.0f} | {parsed} | "
                   + " | ".join(f"{run.seconds(name):.1f}" for name in stage_names) + " |")
@@ -581,7 +603,7 @@ def main() -> int:
     print("|---:|---|" + "---:|" * 2 * len(PUBLISHED_VERDICTS))
     for r in results:
         for kind, verdicts in r["published"].items():
-            files = r["n"] if kind == "full" else r["n"] + r["added_files"]
+            files = _files_seen(r, kind)
             print(f"| {files} | {kind} | " + " | ".join(
                 f"{verdicts.get((consistent, verdict), 0):,}" for consistent in (True, False)
                 for verdict in PUBLISHED_VERDICTS) + " |")
@@ -589,11 +611,13 @@ def main() -> int:
     for r in results:
         ok = (r["parsed_new"] == r["new_contents"] and r["ingest_new"] == r["read_new"] == r["added_files"])
         ratio = r["incremental"].wall / r["full"].wall
+        one_file = r["one new file"].wall
         files_after = r["n"] + r["added_files"]
         print(f"- N={r['n']}: added {r['added_files']} files ({r['new_contents']} contents new to raw/); "
               f"the run saw {r['ingest_new']} new files, read {r['read_new']} and parsed {r['parsed_new']} contents: "
               f"{'only the new ones' if ok else 'MISMATCH'}. Incremental / full wall time = {ratio:.2f}"
-              f"{_repeats(r['incremental_walls'])}. "
+              f"{_repeats(r['incremental_walls'])}; after one new file {one_file:.1f} s = "
+              f"{one_file / r['full'].wall:.2f} of the full run. "
               f"Then a sensor tick over the {files_after} files took {r['sensor_tick'][0]:.1f} s "
               f"({r['sensor_tick'][1]} changes pending), and a run with nothing changed "
               f"{'stopped after the landing zone' if r['skipped_unchanged'] else 'DID NOT STOP EARLY'} "
@@ -612,10 +636,19 @@ def print_peaks_by_stage(results: list[dict], stage_names: list[str], every: flo
     for r in results:
         for kind in RUN_KINDS:
             run = r[kind]
-            files = r["n"] if kind == "full" else r["n"] + r["added_files"]
+            files = _files_seen(r, kind)
             peaks = {name: run.peak_mb(start, end) for name, start, end in run.stages}
             print(f"| {files} | {kind} | " + " | ".join(f"{peaks.get(name, float('nan')):,.0f}" for name in stage_names)
                   + " |")
+
+
+def _files_seen(result: dict, kind: str) -> int:
+    return result["n"] + {"full": 0, "one new file": 1}.get(kind, result["added_files"])
+
+
+def _parsed(run: RunResult) -> str:
+    parsed = run.find(PARSED)
+    return f"{parsed.group(2)} of {parsed.group(1)} read" if parsed else "?"
 
 
 def _repeats(walls: list[float]) -> str:
