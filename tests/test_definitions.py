@@ -147,6 +147,26 @@ def test_dbt_builds_from_its_own_parse_unless_that_is_stale(monkeypatch):
     assert resources.parsed_manifest() is None
 
 
+def test_a_touched_project_file_leaves_dbts_parse_usable(tmp_path):
+    """dbt re-parses nothing for a file touched or profiles.yml edited, and keeps its saved parse
+    as it was: still current, though older than the file."""
+    import shutil
+
+    from dagster_dbt import DbtProject
+
+    from orchestration.defs.transform import resources
+    from orchestration.lib.paths import DBT_PROJECT_DIR
+
+    shutil.copytree(DBT_PROJECT_DIR, tmp_path / "dbt", ignore=shutil.ignore_patterns("target", "logs"))
+    project = DbtProject(project_dir=tmp_path / "dbt", profiles_dir=tmp_path / "dbt")
+    saved = resources.ensure_manifest(project).with_name(resources.PARTIAL_PARSE_FILE)
+    written = saved.read_bytes()
+    (tmp_path / "dbt" / "profiles.yml").touch()
+    resources.ensure_manifest(project)
+    assert saved.read_bytes() == written  # dbt did not parse again
+    assert saved.stat().st_mtime >= resources._newest_project_file(project)
+
+
 def _materialize_dbt(warehouse_dir, monkeypatch, **options) -> dg.ExecuteInProcessResult:
     """The dbt assets materialized on their own, with ForkedDbt, into `warehouse_dir`."""
     from orchestration.defs.transform.assets import warehouse_models

@@ -26,6 +26,7 @@ from ...lib.paths import DBT_PROJECT_DIR, dbt_project_files
 # The venv's dbt, so the command works without activating the venv.
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+PARTIAL_PARSE_FILE = "partial_parse.msgpack"  # dbt's saved parse, beside manifest.json
 
 
 def ensure_manifest(project: DbtProject = dbt_project) -> Path:
@@ -41,6 +42,12 @@ def ensure_manifest(project: DbtProject = dbt_project) -> Path:
             env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
             subprocess.run([DBT_EXECUTABLE, "parse", "--quiet", "--project-dir", str(project.project_dir),
                             "--profiles-dir", str(project.profiles_dir)], check=True, env=env)
+            # When dbt finds nothing to parse again (a file touched, a DuckDB setting edited in
+            # profiles.yml), it leaves its saved parse as it was, older than the project: it has
+            # just found it current, which parsed_manifest must see.
+            saved = manifest.with_name(PARTIAL_PARSE_FILE)
+            if saved.exists():
+                os.utime(saved)
     return manifest
 
 
@@ -53,7 +60,7 @@ def parsed_manifest():
     from dbt.contracts.graph.manifest import Manifest
     from dbt.version import __version__ as dbt_version
 
-    saved = ensure_manifest().with_name("partial_parse.msgpack")
+    saved = ensure_manifest().with_name(PARTIAL_PARSE_FILE)
     try:
         if saved.stat().st_mtime < _newest_project_file(dbt_project):
             return None
