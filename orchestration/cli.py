@@ -16,10 +16,18 @@ os.environ.setdefault("DAGSTER_DISABLE_TELEMETRY", "1")
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from .lib.memory import MEMORY_LIMIT_ENV, memory_limit_bytes
     from .lib.paths import WarehouseLayout
     from .run_lock import RunLockedError, refuse_if_locked
     from .step_processes import start_step_server, use_directories
 
+    if args.memory_limit:
+        os.environ[MEMORY_LIMIT_ENV] = args.memory_limit  # for every process of the run
+    try:
+        memory_limit_bytes()
+    except ValueError as err:  # before anything starts, not in the first step that connects
+        print(f"ogi run: {'--memory-limit: ' if args.memory_limit else ''}{err}", file=sys.stderr)
+        return 2
     layout = WarehouseLayout(Path(args.warehouse).resolve())
     try:
         refuse_if_locked(layout)
@@ -172,6 +180,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--warehouse", default="warehouse", help="warehouse directory (default: warehouse/)")
     run.add_argument("--workers", type=int, default=1,
                      help="parse in this many processes (Dagster multiprocess executor; default 1)")
+    run.add_argument("--memory-limit", metavar="SIZE",
+                     help="memory each DuckDB process may use before spilling to disk, e.g. 2GB "
+                          "(default: $OGI_MEMORY_LIMIT, else a quarter of the machine's memory, at most 4GB)")
     run.set_defaults(handler=_cmd_run)
 
     parse = sub.add_parser("parse", help="parse report files, print one JSON object per file")

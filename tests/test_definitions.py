@@ -124,6 +124,29 @@ def test_dbt_builds_the_dbt_assets_a_run_selects(tmp_path, monkeypatch):
         assert con.execute("select count(*) from duckdb_tables() where schema_name <> 'main'").fetchone() == (0,)
 
 
+def test_dbt_uses_the_pipelines_memory_limit(tmp_path, monkeypatch):
+    """The profile reads OGI_MEMORY_LIMIT, which the dbt process sets to the pipeline's limit: here,
+    unset, a quarter of a (pretended) machine of 6 GiB."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    from orchestration.defs.transform import resources
+    from orchestration.lib import memory
+
+    seen = tmp_path / "memory_limit"
+    close_warehouse = resources._close_warehouse
+
+    def record_then_close() -> None:  # in the dbt process, after the build, on dbt's own connection
+        connection = DuckDBConnectionManager._ENV.conn  # noqa: SLF001
+        seen.write_text(connection.execute("select current_setting('memory_limit')").fetchone()[0])
+        close_warehouse()
+
+    monkeypatch.setattr(resources, "_close_warehouse", record_then_close)
+    monkeypatch.delenv(memory.MEMORY_LIMIT_ENV, raising=False)
+    monkeypatch.setattr(memory, "_usable_memory", lambda: 6 * 2**30)
+    _materialize_dbt(tmp_path, monkeypatch, selection=["agency_sectors"])
+    assert seen.read_text() == "1.5 GiB"
+
+
 def test_a_dbt_process_that_dies_fails_its_step_with_its_exit_code(tmp_path, monkeypatch):
     from orchestration.defs.transform import resources
 

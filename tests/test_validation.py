@@ -77,6 +77,27 @@ def test_relations_are_validated_in_key_partitioned_batches(tmp_path):
     assert kinds == [("expect_column_values_to_be_between", 1), ("expect_compound_columns_to_be_unique", 2)]
 
 
+def test_batches_follow_the_memory_limit(tmp_path, monkeypatch):
+    """A million rows per 4 GB of the limit: 120 kB, 30 rows, four batches of the 101 rows."""
+    from orchestration.lib import memory, validation, warehouse_io
+
+    layout = WarehouseLayout(tmp_path)
+    _agency_years(layout, "'a3', 2019, 1")
+    batch_rows = []
+    validate = validation.validate
+
+    def counted(layout, suite_name, frame, run_name=None):
+        batch_rows.append(len(frame))
+        return validate(layout, suite_name, frame, run_name)
+
+    monkeypatch.setattr(memory, "memory_limit_bytes", lambda: 120_000)
+    monkeypatch.setattr(warehouse_io, "memory_limit_setting", lambda: "1GB")  # DuckDB's own, kept workable
+    monkeypatch.setattr(validation, "validate", counted)
+    outcome = validation.validate_relation(layout, "fct_agency_year", "marts.fct_agency_year", "agency_id")
+    assert outcome.rows == sum(batch_rows) == 101
+    assert len(batch_rows) == 4 and max(batch_rows) < 60  # by hash of agency: about 30 each
+
+
 def test_given_keys_only_their_partitions_are_validated(tmp_path):
     from orchestration.lib.validation import validate_relation
 

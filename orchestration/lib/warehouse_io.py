@@ -9,17 +9,15 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from .memory import memory_limit_setting
 from .paths import WarehouseLayout
-
-# Memory DuckDB may use per connection before spilling to disk: bounds a run at national scale.
-MEMORY_LIMIT = "4GB"
 
 
 def connect(path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """A connection for batch work: no console progress bars, no ordering guarantee for bulk
     copies (halves the time of the large CREATE TABLE AS), bounded memory."""
     con = duckdb.connect(str(path), read_only=read_only, config={
-        "preserve_insertion_order": False, "memory_limit": MEMORY_LIMIT})
+        "preserve_insertion_order": False, "memory_limit": memory_limit_setting()})
     con.execute("set enable_progress_bar = false")  # a session option only
     return con
 

@@ -21,6 +21,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtProject
 from dagster_dbt.asset_utils import get_updated_cli_invocation_params_for_context
 from dagster_dbt.core.dbt_cli_event import DbtCoreCliEventMessage
 
+from ...lib.memory import MEMORY_LIMIT_ENV, memory_limit_setting
 from ...lib.paths import DBT_PROJECT_DIR, dbt_project_files
 
 # The venv's dbt, so the command works without activating the venv.
@@ -162,6 +163,7 @@ def _run_dbt(argv: list[str], own_project: bool, sending) -> None:
             errors.append(msg.info.msg)
 
     try:
+        os.environ[MEMORY_LIMIT_ENV] = memory_limit_setting()  # what the profile gives DuckDB
         result = dbtRunner(manifest=parsed_manifest() if own_project else None, callbacks=[on_event]).invoke(argv)
         _close_warehouse()
         if not result.success and not errors:
