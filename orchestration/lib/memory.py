@@ -9,8 +9,8 @@ from pathlib import Path
 
 # The memory one DuckDB process of the pipeline may use before it spills to disk, a size as
 # DuckDB writes it ("2GB", "1.5GiB", "512MB"). Unset: a quarter of the machine's memory (or of
-# its container's), at most 4 GB. A run at a million reports peaks at about 1.6 times the limit
-# over all its processes (6.5 GiB with 4 GB: BENCHMARKS.md, "National scale").
+# its container's), at most 4 GB: with it, a run at a million reports peaks at 6.5 GiB over all
+# its processes (BENCHMARKS.md, "National scale").
 MEMORY_LIMIT_ENV = "OGI_MEMORY_LIMIT"
 MAX_MEMORY_LIMIT = 4 * 10**9
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?)?b\s*$", re.IGNORECASE)
