@@ -678,8 +678,11 @@ _CHROME_WORDS: Final = (
 # every repetition holds a word: a line of bare `|` belongs to a flattened table (seed 000)
 _CHROME_LINE: Final = re.compile(rf"(?:[\s【】\[\]|/:·>»]*(?:{_CHROME_WORDS})[\s【】\[\]|/:·>»]*)+")
 _FOOTER: Final = re.compile(r"版权所有|主办单位|承办单位|技术支持|网站标识码|ICP备|公网安备|网站地图|设为首页|加入收藏|Copyright|©")
-# Where mirror spam may be: one pass over the text finds every place worth a look.
-_SPAM_HINT: Final = re.compile(r"本文|转载|免责|欢迎访问|更多精彩|本站|本网|http|www\.")
+# Where mirror spam may be: one pass over the text finds every place worth a look. Few texts hold
+# any of these words, and `in` finds that at a tenth of the cost per character of a regex that
+# starts with a set of characters (sre tests each character of the text against the set).
+_SPAM_HINT_WORDS: Final = ("本文", "转载", "免责", "欢迎访问", "更多精彩", "本站", "本网", "http", "www.")
+_SPAM_HINT: Final = re.compile("|".join(map(re.escape, _SPAM_HINT_WORDS)))
 _SPAM: Final = re.compile(
     r"本文(?:来源|转载|来自|由)|转载请注明|免责声明|本站(?:声明|部分内容|内容)|欢迎访问|更多精彩"
     r"|(?:来源|转载|访问|下载|关注|点击|本站|本网).{0,30}(?:https?://|www\.)(?![\w.-]*gov\.cn)"
@@ -701,12 +704,13 @@ def _drop_page_chrome(lines: list[str], raw_lines: list[str], text: str, notes: 
     trailer = sum(1 for line in lines[end:] if line)
     del lines[end:], raw_lines[end:]
     spam = []
-    for hint in _SPAM_HINT.finditer(text):
-        i = text.count("\n", 0, hint.start())
-        line = lines[i] if i < len(lines) else ""
-        if line and len(line) <= _MAX_SPAM_LENGTH and "|" not in line and _SPAM.search(line):
-            lines[i] = raw_lines[i] = ""  # blanked, not deleted: line numbers stay those of the page
-            spam.append(i + 1)
+    if any(word in text for word in _SPAM_HINT_WORDS):
+        for hint in _SPAM_HINT.finditer(text):
+            i = text.count("\n", 0, hint.start())
+            line = lines[i] if i < len(lines) else ""
+            if line and len(line) <= _MAX_SPAM_LENGTH and "|" not in line and _SPAM.search(line):
+                lines[i] = raw_lines[i] = ""  # blanked, not deleted: line numbers stay those of the page
+                spam.append(i + 1)
     if trailer or spam:
         message = f"{trailer} lines of page chrome after the report removed"
         if spam:
