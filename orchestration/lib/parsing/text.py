@@ -213,7 +213,14 @@ def _find_traditional(error: UnicodeEncodeError) -> tuple[str, int]:
 codecs.register_error("ogi-find-traditional", _find_traditional)  # type: ignore[arg-type]  # encoding only
 
 
+# The em dash is outside GB2312 too, and common in simplified reports (`——` in cells and prose):
+# removed first, as each run of it would cost a call of the error handler.
+_EM_DASH: Final = "\u2014"
+
+
 def _has_traditional(text: str) -> bool:
+    if _EM_DASH in text:
+        text = text.replace(_EM_DASH, "")
     try:
         text.encode("gb2312", "ogi-find-traditional")
     except _TraditionalFound:
