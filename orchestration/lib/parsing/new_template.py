@@ -1,6 +1,6 @@
 """The new tables 表二/表三/表四 (2019 and 2021 templates) and section 六's processing fees.
 
-One regex pass over the text finds where each table sits; the readers (new_tables_read) then
+One pass over the text finds where each table sits; the readers (new_tables_read) then
 walk only those lines. A table ends at the first prose line (one with a full stop `。`, which table
 cells practically never hold); the same words (新收, 第二十条, 行政复议) occur in that prose.
 """
@@ -18,8 +18,7 @@ from .model import SOURCE_PROSE, Extraction, Issue, Provenance, joined_lines
 from .new_tables_layout import has_value_cell
 from .new_tables_read import read_t2, read_t3, read_t4
 
-# Anchor words → what they mark. One alternation of plain literals: re then skips ahead by first
-# character, ~20x faster than named groups over a whole report.
+# Anchor words → what they mark.
 _ANCHOR_KINDS: Final = {
     **dict.fromkeys(("本年新制作", "本年新公开", "对外公开总数", "上一年项目", "采购总金额", "采购项目数量"), "t2_2019"),
     **dict.fromkeys(("本年制发", "本年废止", "现行有效件数", "本年收费金额"), "t2_2021"),
@@ -36,7 +35,16 @@ _ANCHOR_KINDS: Final = {
     "其他需要报告": "s6",
     "处理费": "fee",
 }
-_ANCHORS: Final = re.compile("|".join(_ANCHOR_KINDS))
+
+
+def _by_first_character(words: list[str]) -> dict[str, list[str]]:
+    by_first: dict[str, list[str]] = {}
+    for word in words:
+        by_first.setdefault(word[0], []).append(word)
+    return by_first
+
+
+_ANCHORS_BY_FIRST: Final = _by_first_character(list(_ANCHOR_KINDS))
 # `。` first, the `?` check after it: a literal prefix, which re finds without trying every position
 _FULL_STOP: Final = re.compile(r"。(?<!\?。)")
 _ROW_END: Final = re.compile(r"[\s|](?:[+-]?\d[\d,.]*|—+|-+)[\s|]*$")
@@ -84,10 +92,8 @@ def _scan_lines(lines: list[str]) -> _Scan:
     i = counted_to = 0
     prose_line, prose = -1, False
     count, at, fee_lines = text.count, scan.at, scan.fee_lines
-    for m in _ANCHORS.finditer(text):
-        word = m.group()
+    for position, word in _anchor_words(text):
         kind = _ANCHOR_KINDS[word]
-        position = m.start()
         i += count("\n", counted_to, position)
         counted_to = position
         if kind == "fee":
@@ -107,10 +113,36 @@ def _scan_lines(lines: list[str]) -> _Scan:
             scan.evidence.setdefault(kind, word)
         elif kind == "t3_other" and not scan.other_rows_2019:
             line = lines[i]
-            after = m.end() - text.rfind("\n", 0, position) - 1  # the offset in its line
+            after = position + len(word) - text.rfind("\n", 0, position) - 1  # the offset in its line
             if _has_digit(line[after:]) and not _T3_2021_ROW.search(line):
                 scan.other_rows_2019 = True
     return scan
+
+
+def _anchor_words(text: str) -> list[tuple[int, str]]:
+    """(position, word) of the anchor words in the text, in order and not overlapping, the first
+    listed winning at a position: what finditer of their alternation finds. str.find jumps to each
+    first character at memchr speed, where sre would test every character of the text against the
+    set of first characters (~45 instructions each: half of the scan's cost)."""
+    found = []
+    for first, words in _ANCHORS_BY_FIRST.items():
+        position = text.find(first)
+        while position != -1:
+            for word in words:
+                # a slice compared: startswith(word, position) is a method call that parses its
+                # arguments, three times the cost
+                if text[position:position + len(word)] == word:
+                    found.append((position, word))
+                    break
+            position = text.find(first, position + 1)
+    found.sort()
+    anchors = []
+    end = 0
+    for position, word in found:
+        if position >= end:  # a word inside the previous one is not found, as with finditer
+            anchors.append((position, word))
+            end = position + len(word)
+    return anchors
 
 
 def _is_prose(line: str) -> bool:
