@@ -234,13 +234,19 @@ def _has_traditional(text: str) -> bool:
 # only for a text holding any character beyond it.
 _TRADITIONAL_LINE: Final = re.compile("[" + "".join(sorted(c for c in _TRADITIONAL_ONLY if c <= "\uffff")) + "][^\n]*")
 _TRADITIONAL_LINE_BEYOND_BMP: Final = re.compile("[" + "".join(sorted(_TRADITIONAL_ONLY)) + "][^\n]*")
-_BEYOND_BMP: Final = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _beyond_bmp(text: str) -> bool:
+    """Whether the text holds a character beyond the BMP, which UTF-16 writes as two code units.
+    Encoding is a C-level copy; a regex would test each character against the range (~45
+    instructions each)."""
+    return len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text)
 
 
 def _traditional_lines(text: str) -> list[int]:
     """Indexes of the lines of `text` holding a traditional-only character (each such line marked
     with a NUL, removed before as invisible, in one C-level substitution)."""
-    pattern = _TRADITIONAL_LINE_BEYOND_BMP if _BEYOND_BMP.search(text) else _TRADITIONAL_LINE
+    pattern = _TRADITIONAL_LINE_BEYOND_BMP if _beyond_bmp(text) else _TRADITIONAL_LINE
     marked = pattern.sub("\x00", text).split("\n")
     return [i for i, line in enumerate(marked) if "\x00" in line]
 
@@ -769,7 +775,7 @@ def strip_pinyin(text: str) -> str:
 
 
 def _t2s(text: str) -> str:
-    table = _T2S if _BEYOND_BMP.search(text) else _T2S_BMP
+    table = _T2S if _beyond_bmp(text) else _T2S_BMP
     parts = _T2S_PHRASE.split(text)
     # split() puts the matched phrases at odd indexes
     return "".join(_T2S_PHRASES[p] if i % 2 else p.translate(table) for i, p in enumerate(parts))
