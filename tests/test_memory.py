@@ -16,7 +16,7 @@ def test_the_limit_is_read_as_duckdb_reads_a_size(monkeypatch, setting, expected
 
 @pytest.mark.parametrize(("setting", "complaint"), [
     ("2G", "is not a size such as 2GB"), ("lots", "is not a size"), ("-1GB", "is not a size"),
-    ("1MB", "is less than DuckDB needs (64MiB at least)"),
+    ("1MB", "is below the smallest limit accepted, 64MiB"),
 ])
 def test_a_wrong_limit_is_refused_with_its_value(monkeypatch, setting, complaint):
     monkeypatch.setenv(MEMORY_LIMIT_ENV, setting)

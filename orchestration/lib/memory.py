@@ -16,7 +16,7 @@ MAX_MEMORY_LIMIT = 4 * 10**9
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?)?b\s*$", re.IGNORECASE)
 _UNIT = {"": 1, "k": 10**3, "m": 10**6, "g": 10**9, "t": 10**12,
          "ki": 2**10, "mi": 2**20, "gi": 2**30, "ti": 2**40}
-_SMALLEST_LIMIT = 64 * 2**20  # below it DuckDB cannot hold a query's working set
+_SMALLEST_LIMIT = 64 * 2**20  # a run on raw/'s samples works with it; less is most likely a typo
 _CGROUP_CAPS = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")  # v2, v1
 
 
@@ -31,7 +31,7 @@ def memory_limit_bytes() -> int:
         raise ValueError(f"{MEMORY_LIMIT_ENV}={setting!r} is not a size such as 2GB, 1.5GiB or 512MB")
     limit = int(float(size.group(1)) * _UNIT[(size.group(2) or "").lower()])
     if limit < _SMALLEST_LIMIT:
-        raise ValueError(f"{MEMORY_LIMIT_ENV}={setting!r} is less than DuckDB needs (64MiB at least)")
+        raise ValueError(f"{MEMORY_LIMIT_ENV}={setting!r} is below the smallest limit accepted, 64MiB")
     return limit
 
 
