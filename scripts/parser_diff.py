@@ -42,6 +42,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.dump:
         return _dump(Path(args.dump[0]), Path(args.dump[1]))
+    if missing := [str(d) for d in args.files if not d.is_dir()]:
+        parser.error(f"--files: not a directory: {', '.join(missing)}")  # else it would add no file, silently
     with tempfile.TemporaryDirectory(prefix="ogi-parser-diff-") as work:
         work = Path(work)
         directories = [ROOT / "raw", ROOT / "tests" / "fixtures", *args.files]

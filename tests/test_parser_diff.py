@@ -4,6 +4,8 @@ import importlib.util
 import json
 from pathlib import Path
 
+import pytest
+
 _spec = importlib.util.spec_from_file_location("parser_diff", Path(__file__).parent.parent / "scripts" / "parser_diff.py")
 parser_diff = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(parser_diff)
@@ -32,3 +34,12 @@ def test_identical_dumps_pass(tmp_path, capsys):
     report = {"values": {"a": 1}}
     assert parser_diff._compare(["a.txt"], _dump(tmp_path / "b", report), _dump(tmp_path / "c", report), "HEAD") == 0
     assert capsys.readouterr().out == "1 files: the output is identical to HEAD's\n"
+
+
+def test_a_files_directory_that_is_not_one_is_refused(tmp_path, monkeypatch, capsys):
+    """It would add no file, and the comparison would claim more than it read."""
+    monkeypatch.setattr("sys.argv", ["parser_diff.py", "--files", str(tmp_path), str(tmp_path / "absent")])
+    with pytest.raises(SystemExit) as refused:
+        parser_diff.main()
+    assert refused.value.code == 2
+    assert capsys.readouterr().err.endswith(f"error: --files: not a directory: {tmp_path / 'absent'}\n")
