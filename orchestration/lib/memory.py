@@ -40,6 +40,12 @@ def memory_limit_setting() -> str:
     return f"{memory_limit_bytes()}B"
 
 
+def validation_batch_rows() -> int:
+    """Rows the checks read into pandas at a time: a million per 4 GB of the limit (Great
+    Expectations copies a batch several times over)."""
+    return max(1, memory_limit_bytes() // 4000)
+
+
 def _usable_memory() -> int:
     """The machine's memory, or less if a cgroup (a container) caps this process."""
     usable = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")

@@ -168,16 +168,16 @@ def _validate(gx_root: str, docs_dir: str, suite_name: str, frame: pd.DataFrame,
 def validate_relation(layout: WarehouseLayout, suite_name: str, relation: str, partition_by: str,
                       max_rows: int | None = None, run_name: str | None = None,
                       keys: list[str | None] | None = None) -> ValidationOutcome:
-    """Validate a warehouse relation in batches of at most about `max_rows` (default: a million
-    per 4 GB of the pipeline's memory limit, lib/memory.py), split by hash of
+    """Validate a warehouse relation in batches of at most about `max_rows` (default: what the
+    pipeline's memory limit affords, memory.validation_batch_rows), split by hash of
     `partition_by` (a key column of every uniqueness expectation), so memory stays bounded.
     Given `keys`, only the rows whose `partition_by` is one of them (whole partitions, so a
     uniqueness expectation still sees every row it compares)."""
-    from .memory import memory_limit_bytes
+    from .memory import validation_batch_rows
     from .warehouse_io import RowFilter, count_rows, read_relation
 
     if max_rows is None:
-        max_rows = max(1, memory_limit_bytes() // 4000)
+        max_rows = validation_batch_rows()
     total = count_rows(layout, relation)
     rows = total if keys is None else count_rows(layout, relation, RowFilter(partition_by, keys=keys))
     if rows == 0 and keys is not None:  # nothing changed: nothing to validate
